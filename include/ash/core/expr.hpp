@@ -1,0 +1,573 @@
+#pragma once
+/// \file
+/// Filter and calculation expressions: `== != < <= > >=`, `and or not`, `in`, `is_nil`, `like`,
+/// `ilike`, `contains`, `fragment`, arithmetic and string concatenation.
+///
+/// An expression is a tree of small node types. Its shape (the type) fixes the SQL text, which
+/// `ash/sql/render.hpp` writes at compile time; its values live in the nodes and are bound as
+/// parameters, never pasted into SQL.
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ash/core/fields.hpp"
+
+namespace ash {
+
+/// Whether `E` is an expression node (a column, a bound value, an operator...).
+template <class E>
+concept expression = std::is_base_of_v<detail::expr_base, std::remove_cvref_t<E>>;
+
+/// A value bound as one parameter.
+template <class T>
+struct val : detail::expr_base {
+  using value_type = T;
+  static constexpr std::size_t param_count = 1;
+  T value;
+  void bind(param*& p) const { type_traits<T>::bind(value, *p++); }
+};
+
+namespace detail {
+/// How a plain value is held in an expression: string literals as views (they live forever),
+/// any other text as an owned `std::string`, everything else by value.
+template <class D>
+struct held_decayed {
+  using type = D;
+};
+template <>
+struct held_decayed<const char*> {
+  using type = std::string;
+};
+template <>
+struct held_decayed<char*> {
+  using type = std::string;
+};
+template <>
+struct held_decayed<std::string_view> {
+  using type = std::string;
+};
+template <class T>
+struct held {
+  using type = typename held_decayed<std::decay_t<T>>::type;
+};
+template <std::size_t N>
+struct held<const char (&)[N]> {
+  using type = std::string_view;
+};
+}  // namespace detail
+
+/// An expression as is, or a value wrapped as a bound parameter.
+template <class T>
+constexpr auto as_expr(T&& v) {
+  if constexpr (expression<T>) return std::remove_cvref_t<T>(std::forward<T>(v));
+  else {
+    using H = typename detail::held<T&&>::type;
+    return val<H>{{}, H(std::forward<T>(v))};
+  }
+}
+template <class T>
+using as_expr_t = decltype(as_expr(std::declval<T>()));
+
+// --- operator tags -------------------------------------------------------------------------------
+
+namespace op {
+struct eq { static constexpr std::string_view sql = " = "; };
+struct ne { static constexpr std::string_view sql = " <> "; };
+struct lt { static constexpr std::string_view sql = " < "; };
+struct le { static constexpr std::string_view sql = " <= "; };
+struct gt { static constexpr std::string_view sql = " > "; };
+struct ge { static constexpr std::string_view sql = " >= "; };
+struct and_ { static constexpr std::string_view sql = " AND "; };
+struct or_ { static constexpr std::string_view sql = " OR "; };
+struct add { static constexpr std::string_view sql = " + "; };
+struct sub { static constexpr std::string_view sql = " - "; };
+struct mul { static constexpr std::string_view sql = " * "; };
+struct div { static constexpr std::string_view sql = " / "; };
+struct concat { static constexpr std::string_view sql = " || "; };
+}  // namespace op
+
+/// Whether an operator compares (its result is a bool).
+template <class Op>
+inline constexpr bool is_comparison =
+    std::is_same_v<Op, op::eq> || std::is_same_v<Op, op::ne> || std::is_same_v<Op, op::lt> ||
+    std::is_same_v<Op, op::le> || std::is_same_v<Op, op::gt> || std::is_same_v<Op, op::ge>;
+
+/// The result type of an operator applied to operand types.
+template <class Op, class L, class R>
+struct binary_result {
+  using type = std::conditional_t<
+      is_comparison<Op> || std::is_same_v<Op, op::and_> || std::is_same_v<Op, op::or_>, bool,
+      std::conditional_t<std::is_same_v<Op, op::concat>, std::string,
+                         std::conditional_t<std::is_same_v<L, double> || std::is_same_v<R, double>, double, L>>>;
+};
+
+/// `L op R`.
+template <class Op, class L, class R>
+struct binary : detail::expr_base {
+  using value_type = typename binary_result<Op, typename L::value_type, typename R::value_type>::type;
+  using op_type = Op;
+  using left_type = L;
+  using right_type = R;
+  static constexpr std::size_t param_count = L::param_count + R::param_count;
+  L left;
+  R right;
+  void bind(param*& p) const {
+    left.bind(p);
+    right.bind(p);
+  }
+};
+
+/// `NOT (X)`.
+template <class X>
+struct negation : detail::expr_base {
+  using value_type = bool;
+  using operand_type = X;
+  static constexpr std::size_t param_count = X::param_count;
+  X operand;
+  void bind(param*& p) const { operand.bind(p); }
+};
+
+/// `X IS NULL`.
+template <class X>
+struct nil_check : detail::expr_base {
+  using value_type = bool;
+  using operand_type = X;
+  static constexpr std::size_t param_count = X::param_count;
+  X operand;
+  void bind(param*& p) const { operand.bind(p); }
+};
+
+namespace detail {
+/// Appends `v` to `out` as a JSON value (for `in` lists bound as one JSON array).
+inline void append_json(std::string& out, const param& v) {
+  switch (v.kind()) {
+    case storage_class::integer: out += std::to_string(v.as_int()); break;
+    case storage_class::real: {
+      std::string s = std::to_string(v.as_real());
+      out += s;
+      break;
+    }
+    case storage_class::text:
+    case storage_class::blob:  // blobs are refused by `in` at compile time
+      out += '"';
+      for (unsigned char c : v.text()) {
+        switch (c) {
+          case '"': out += "\\\""; break;
+          case '\\': out += "\\\\"; break;
+          case '\n': out += "\\n"; break;
+          case '\r': out += "\\r"; break;
+          case '\t': out += "\\t"; break;
+          default:
+            if (c < 0x20) {
+              const char* hex = "0123456789abcdef";
+              out += "\\u00";
+              out += hex[c >> 4];
+              out += hex[c & 0xf];
+            } else {
+              out += static_cast<char>(c);
+            }
+        }
+      }
+      out += '"';
+      break;
+    default: out += "null"; break;
+  }
+}
+}  // namespace detail
+
+/// `X IN (SELECT value FROM json_each(?))`: a list of any length with constant SQL text.
+template <class X, class T>
+struct in_list : detail::expr_base {
+  using value_type = bool;
+  using operand_type = X;
+  using element_type = T;
+  static constexpr std::size_t param_count = X::param_count + 1;
+  X operand;
+  std::vector<T> values;
+  void bind(param*& p) const {
+    operand.bind(p);
+    std::string json{"["};
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i) json += ',';
+      param e;
+      type_traits<T>::bind(values[i], e);
+      detail::append_json(json, e);
+    }
+    json += ']';
+    (*p++).set_text_owned(std::move(json));
+  }
+};
+
+/// Whether an expression node is a bound value.
+template <class E>
+inline constexpr bool is_val = false;
+template <class T>
+inline constexpr bool is_val<val<T>> = true;
+
+/// How a text pattern operator matches.
+enum class match_kind {
+  like,      ///< `a LIKE b`, case-sensitive, `%` and `_` are wildcards
+  ilike,     ///< `LOWER(a) LIKE LOWER(b)`
+  contains,  ///< `a` contains `b` as plain text: wildcards escaped, `ESCAPE '\'`
+};
+
+/// `like`, `ilike` and `contains` of a text column or expression.
+template <match_kind K, class L, class R>
+struct match : detail::expr_base {
+  using value_type = bool;
+  using left_type = L;
+  using right_type = R;
+  static constexpr match_kind kind = K;
+  static constexpr std::size_t param_count = L::param_count + R::param_count;
+  L left;
+  R right;
+  void bind(param*& p) const {
+    left.bind(p);
+    if constexpr (K == match_kind::contains && is_val<R>) {
+      // A bound value: escape its wildcards and wrap it in `%...%`.
+      param raw;
+      type_traits<typename R::value_type>::bind(right.value, raw);
+      std::string pattern{"%"};
+      for (char c : raw.text()) {
+        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+        pattern += c;
+      }
+      pattern += '%';
+      (*p++).set_text_owned(std::move(pattern));
+    } else {
+      right.bind(p);
+    }
+  }
+};
+
+/// `fragment("...?...", args...)`: SQL written by hand, with `?` standing for each argument.
+template <detail::fixed_string Text, class... Args>
+struct fragment_node : detail::expr_base {
+  /// A fragment's type is unknown to ash: it compares with anything.
+  struct any_value {};
+  using value_type = any_value;
+  static constexpr std::string_view text = Text.view();
+  static constexpr std::size_t param_count = (std::size_t{0} + ... + Args::param_count);
+  std::tuple<Args...> args;
+  void bind(param*& p) const {
+    std::apply([&](const auto&... a) { (a.bind(p), ...); }, args);
+  }
+};
+
+/// Counts the `?` placeholders of fragment text, skipping quoted strings and identifiers.
+constexpr std::size_t count_placeholders(std::string_view s) {
+  std::size_t n = 0;
+  char quote = 0;
+  for (char c : s) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?') {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// --- type rules, each testable as a concept --------------------------------------------------------
+
+namespace detail {
+template <class V>
+constexpr bool unknown_type() {
+  return std::is_empty_v<V> && !storable<V>;
+}
+}  // namespace detail
+
+/// Whether expressions (or values) `L` and `R` may be compared: same kind of value.
+template <class L, class R>
+concept comparable = detail::unknown_type<typename as_expr_t<L>::value_type>() ||
+                     detail::unknown_type<typename as_expr_t<R>::value_type>() ||
+                     compatible_types<typename as_expr_t<L>::value_type, typename as_expr_t<R>::value_type>;
+
+/// Whether an expression (or value) has text values, as `like`/`ilike`/`contains` need.
+template <class E>
+concept textual = detail::unknown_type<typename as_expr_t<E>::value_type>() ||
+                  (storable<typename as_expr_t<E>::value_type> &&
+                   type_traits<typename as_expr_t<E>::value_type>::compare == compare_kind::text);
+
+/// Whether an expression (or value) has numeric values, as arithmetic needs.
+template <class E>
+concept numeric = detail::unknown_type<typename as_expr_t<E>::value_type>() ||
+                  (storable<typename as_expr_t<E>::value_type> &&
+                   type_traits<typename as_expr_t<E>::value_type>::compare == compare_kind::numeric);
+
+/// Whether an expression has bool values, as `and`, `or`, `not` need.
+template <class E>
+concept boolean = std::is_same_v<typename as_expr_t<E>::value_type, bool> ||
+                  detail::unknown_type<typename as_expr_t<E>::value_type>();
+
+namespace diag {
+/// Named in the error when a column is compared with a value of another kind.
+template <class Resource, detail::fixed_string Field, class Value>
+struct cannot_compare_field_with_a_value_of_type;
+/// Named in the error when two expressions of different kinds are compared.
+template <class Left, class Right>
+struct cannot_compare_values_of_types;
+/// Named in the error when like/ilike/contains is used on a column that is not text.
+template <class Resource, detail::fixed_string Field>
+struct like_and_contains_need_a_text_field;
+}  // namespace diag
+
+namespace detail {
+template <class L, class R>
+constexpr void check_comparable() {
+  if constexpr (!comparable<L, R>) {
+    using LE = as_expr_t<L>;
+    using RE = as_expr_t<R>;
+    if constexpr (requires { LE::index; })
+      (void)sizeof(diag::cannot_compare_field_with_a_value_of_type<typename LE::resource, field_name_fs<typename LE::resource, LE::index>, typename RE::value_type>);
+    else if constexpr (requires { RE::index; })
+      (void)sizeof(diag::cannot_compare_field_with_a_value_of_type<typename RE::resource, field_name_fs<typename RE::resource, RE::index>, typename LE::value_type>);
+    else
+      (void)sizeof(diag::cannot_compare_values_of_types<typename LE::value_type, typename RE::value_type>);
+  }
+}
+template <class E>
+constexpr void check_textual() {
+  if constexpr (!textual<E>) {
+    using X = as_expr_t<E>;
+    if constexpr (requires { X::index; })
+      (void)sizeof(diag::like_and_contains_need_a_text_field<typename X::resource, field_name_fs<typename X::resource, X::index>>);
+  }
+}
+template <class Op, class L, class R>
+constexpr auto make_binary(L&& l, R&& r) {
+  return binary<Op, as_expr_t<L>, as_expr_t<R>>{{}, as_expr(std::forward<L>(l)), as_expr(std::forward<R>(r))};
+}
+}  // namespace detail
+
+// --- operators ---------------------------------------------------------------------------------------
+
+/// Applies when at least one side is an expression.
+template <class L, class R>
+concept expr_operands = expression<L> || expression<R>;
+
+#define ASH_DETAIL_COMPARISON(sym, tag)                                                    \
+  template <class L, class R>                                                              \
+    requires expr_operands<L, R>                                                           \
+  constexpr auto operator sym(L&& l, R&& r) {                                              \
+    static_assert(comparable<L, R>, "ash: cannot compare a field with a value of another type (see the next error for the field and the type)"); \
+    detail::check_comparable<L, R>();                                                      \
+    return detail::make_binary<op::tag>(std::forward<L>(l), std::forward<R>(r));          \
+  }
+ASH_DETAIL_COMPARISON(==, eq)
+ASH_DETAIL_COMPARISON(!=, ne)
+ASH_DETAIL_COMPARISON(<, lt)
+ASH_DETAIL_COMPARISON(<=, le)
+ASH_DETAIL_COMPARISON(>, gt)
+ASH_DETAIL_COMPARISON(>=, ge)
+#undef ASH_DETAIL_COMPARISON
+
+/// `a and b` / `a && b`.
+template <class L, class R>
+  requires expr_operands<L, R>
+constexpr auto operator&&(L&& l, R&& r) {
+  static_assert(boolean<L> && boolean<R>, "ash: `and` needs conditions on both sides");
+  return detail::make_binary<op::and_>(std::forward<L>(l), std::forward<R>(r));
+}
+/// `a or b` / `a || b`.
+template <class L, class R>
+  requires expr_operands<L, R>
+constexpr auto operator||(L&& l, R&& r) {
+  static_assert(boolean<L> && boolean<R>, "ash: `or` needs conditions on both sides");
+  return detail::make_binary<op::or_>(std::forward<L>(l), std::forward<R>(r));
+}
+/// `not x` / `!x`.
+template <expression X>
+constexpr auto operator!(X&& x) {
+  static_assert(boolean<X>, "ash: `not` needs a condition");
+  return negation<std::remove_cvref_t<X>>{{}, std::forward<X>(x)};
+}
+
+/// `a + b`: addition for numbers, concatenation (`||`) for text.
+template <class L, class R>
+  requires expr_operands<L, R>
+constexpr auto operator+(L&& l, R&& r) {
+  if constexpr (textual<L> && textual<R> &&
+                !(detail::unknown_type<typename as_expr_t<L>::value_type>() &&
+                  detail::unknown_type<typename as_expr_t<R>::value_type>()))
+    return detail::make_binary<op::concat>(std::forward<L>(l), std::forward<R>(r));
+  else {
+    static_assert(numeric<L> && numeric<R>, "ash: `+` needs two numbers or two texts");
+    return detail::make_binary<op::add>(std::forward<L>(l), std::forward<R>(r));
+  }
+}
+#define ASH_DETAIL_ARITHMETIC(sym, tag)                                                    \
+  template <class L, class R>                                                              \
+    requires expr_operands<L, R>                                                           \
+  constexpr auto operator sym(L&& l, R&& r) {                                              \
+    static_assert(numeric<L> && numeric<R>, "ash: arithmetic needs numbers on both sides"); \
+    return detail::make_binary<op::tag>(std::forward<L>(l), std::forward<R>(r));          \
+  }
+ASH_DETAIL_ARITHMETIC(-, sub)
+ASH_DETAIL_ARITHMETIC(*, mul)
+ASH_DETAIL_ARITHMETIC(/, div)
+#undef ASH_DETAIL_ARITHMETIC
+
+// --- functions ---------------------------------------------------------------------------------------
+
+/// `is_nil(x)`: `x IS NULL`.
+template <expression X>
+constexpr auto is_nil(X&& x) {
+  return nil_check<std::remove_cvref_t<X>>{{}, std::forward<X>(x)};
+}
+
+/// `in(x, values)`: x is one of the values (any number of them; the SQL text stays the same).
+template <expression X, class Range>
+auto in(X&& x, const Range& values) {
+  using T = typename detail::held<decltype(*std::begin(values))>::type;
+  static_assert(comparable<X, T>, "ash: `in` needs values of the field's type");
+  detail::check_comparable<X, T>();
+  static_assert(type_traits<T>::storage != storage_class::blob, "ash: `in` does not take bytes");
+  std::vector<T> v;
+  for (const auto& e : values) v.push_back(T(e));
+  return in_list<std::remove_cvref_t<X>, T>{{}, std::forward<X>(x), std::move(v)};
+}
+template <expression X, class T>
+auto in(X&& x, std::initializer_list<T> values) {
+  return in<X, std::initializer_list<T>>(std::forward<X>(x), values);
+}
+
+/// `like(x, pattern)`: case-sensitive SQL pattern match (`%` any run, `_` any character).
+template <expression X, class P>
+constexpr auto like(X&& x, P&& pattern) {
+  static_assert(textual<X> && textual<P>, "ash: like needs a text field and a text pattern");
+  detail::check_textual<X>();
+  return match<match_kind::like, as_expr_t<X>, as_expr_t<P>>{{}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(pattern))};
+}
+/// `ilike(x, pattern)`: like, ignoring (ASCII) case.
+template <expression X, class P>
+constexpr auto ilike(X&& x, P&& pattern) {
+  static_assert(textual<X> && textual<P>, "ash: ilike needs a text field and a text pattern");
+  detail::check_textual<X>();
+  return match<match_kind::ilike, as_expr_t<X>, as_expr_t<P>>{{}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(pattern))};
+}
+/// `contains(x, text)`: x contains text literally (`%` and `_` match only themselves).
+template <expression X, class P>
+constexpr auto contains(X&& x, P&& text) {
+  static_assert(textual<X> && textual<P>, "ash: contains needs a text field and a text value");
+  detail::check_textual<X>();
+  return match<match_kind::contains, as_expr_t<X>, as_expr_t<P>>{{}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(text))};
+}
+
+/// `fragment<"? / ?">(a, b)`: SQL written by hand; each `?` is replaced by an argument
+/// (columns by their name, values by a bound parameter).
+template <detail::fixed_string Text, class... Args>
+constexpr auto fragment(Args&&... args) {
+  static_assert(count_placeholders(Text.view()) == sizeof...(Args),
+                "ash: a fragment needs exactly one argument for each `?` in its text");
+  return fragment_node<Text, as_expr_t<Args>...>{{}, {as_expr(std::forward<Args>(args))...}};
+}
+
+/// `concat(a, b, ...)`: text concatenation (`a || b || ...`); NULL if any part is NULL.
+template <class A, class B, class... Rest>
+constexpr auto concat(A&& a, B&& b, Rest&&... rest) {
+  auto first = detail::make_binary<op::concat>(std::forward<A>(a), std::forward<B>(b));
+  if constexpr (sizeof...(Rest) == 0) return first;
+  else return concat(std::move(first), std::forward<Rest>(rest)...);
+}
+
+// --- sorting -------------------------------------------------------------------------------------------
+
+/// A sort key: an expression and a direction.
+template <class E, bool Descending>
+struct sort_key {
+  using expr_type = E;
+  static constexpr bool descending = Descending;
+  E expr;
+};
+template <class T>
+inline constexpr bool is_sort_key = false;
+template <class E, bool D>
+inline constexpr bool is_sort_key<sort_key<E, D>> = true;
+
+/// Ascending order on an expression.
+template <expression E>
+constexpr auto asc(E&& e) {
+  return sort_key<std::remove_cvref_t<E>, false>{std::forward<E>(e)};
+}
+/// Descending order on an expression.
+template <expression E>
+constexpr auto desc(E&& e) {
+  return sort_key<std::remove_cvref_t<E>, true>{std::forward<E>(e)};
+}
+
+// --- which resource an expression is over ---------------------------------------------------------------
+
+/// Whether every column in `E` is a column of `R` (values and fragments are over any resource).
+template <class E, class R>
+struct is_over : std::true_type {};
+template <class R2, std::size_t I, class R>
+struct is_over<col<R2, I>, R> : std::is_same<R2, R> {};
+template <class Op, class L, class Rt, class R>
+struct is_over<binary<Op, L, Rt>, R> : std::bool_constant<is_over<L, R>::value && is_over<Rt, R>::value> {};
+template <class X, class R>
+struct is_over<negation<X>, R> : is_over<X, R> {};
+template <class X, class R>
+struct is_over<nil_check<X>, R> : is_over<X, R> {};
+template <class X, class T, class R>
+struct is_over<in_list<X, T>, R> : is_over<X, R> {};
+template <match_kind K, class L, class Rt, class R>
+struct is_over<match<K, L, Rt>, R> : std::bool_constant<is_over<L, R>::value && is_over<Rt, R>::value> {};
+template <detail::fixed_string T, class... A, class R>
+struct is_over<fragment_node<T, A...>, R> : std::bool_constant<(is_over<A, R>::value && ...)> {};
+template <class E, bool D, class R>
+struct is_over<sort_key<E, D>, R> : is_over<E, R> {};
+
+/// The first column in `E` that is not a column of `R`, for the diagnostic (void if none).
+template <class E, class R>
+struct foreign_column {
+  using type = void;
+};
+template <class R2, std::size_t I, class R>
+struct foreign_column<col<R2, I>, R> {
+  using type = std::conditional_t<std::is_same_v<R2, R>, void, col<R2, I>>;
+};
+template <class Op, class L, class Rt, class R>
+struct foreign_column<binary<Op, L, Rt>, R> {
+  using type = std::conditional_t<std::is_void_v<typename foreign_column<L, R>::type>,
+                                  typename foreign_column<Rt, R>::type, typename foreign_column<L, R>::type>;
+};
+template <class X, class R>
+struct foreign_column<negation<X>, R> : foreign_column<X, R> {};
+template <class X, class R>
+struct foreign_column<nil_check<X>, R> : foreign_column<X, R> {};
+template <class X, class T, class R>
+struct foreign_column<in_list<X, T>, R> : foreign_column<X, R> {};
+template <match_kind K, class L, class Rt, class R>
+struct foreign_column<match<K, L, Rt>, R> : foreign_column<binary<op::eq, L, Rt>, R> {};
+template <class E, bool D, class R>
+struct foreign_column<sort_key<E, D>, R> : foreign_column<E, R> {};
+
+/// Whether `E` is a condition that can filter resource `R`: a bool expression over `R`'s fields.
+template <class R, class E>
+concept filterable = expression<E> && boolean<E> && is_over<std::remove_cvref_t<E>, R>::value;
+
+namespace diag {
+/// Named in the error when a filter or sort uses a field of another resource.
+template <class Resource, class OtherResource, detail::fixed_string Field>
+struct filter_names_a_field_of_another_resource;
+}  // namespace diag
+
+namespace detail {
+template <class R, class E>
+constexpr void check_over() {
+  using F = typename foreign_column<std::remove_cvref_t<E>, R>::type;
+  if constexpr (!std::is_void_v<F>)
+    (void)sizeof(diag::filter_names_a_field_of_another_resource<R, typename F::resource,
+                                                                field_name_fs<typename F::resource, F::index>>);
+}
+}  // namespace detail
+
+}  // namespace ash

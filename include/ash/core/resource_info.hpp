@@ -1,0 +1,249 @@
+#pragma once
+/// \file
+/// Facts derived from a resource's metadata at compile time, and the rules it must satisfy.
+///
+/// Each rule is a constant (`ash::rules<R>::...`) usable as a concept, and `check_resource<R>()`
+/// turns the first broken one into one readable error naming the resource and the field.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+#include "ash/core/actions.hpp"
+#include "ash/core/resource.hpp"
+
+namespace ash {
+
+/// Whether `ash::resource<R>` was declared with a `sqlite` section.
+template <class R>
+concept declared_resource = reflected<R> && requires { resource<R>::sqlite; };
+
+namespace detail {
+template <class T>
+concept has_primary_key = requires { T::primary_key; };
+template <class T>
+concept has_attributes = requires { T::attributes; };
+template <class T>
+concept has_identities = requires { T::identities; };
+template <class T>
+concept has_relationships = requires { T::relationships; };
+template <class T>
+concept has_references = requires { T::references; };
+template <class T>
+concept has_custom_indexes = requires { T::custom_indexes; };
+template <class T>
+concept has_custom_statements = requires { T::custom_statements; };
+template <class T>
+concept has_actions = requires { T::actions; };
+
+/// A member pointer's field index in its resource, or npos when it is not a stored field of `R`.
+template <class R, class M>
+constexpr std::size_t member_index(M m) {
+  if constexpr (std::is_same_v<typename member_pointer_traits<M>::owner, R>) return field_index(m);
+  else return npos;
+}
+}  // namespace detail
+
+/// The compile-time facts of resource `R`.
+template <declared_resource R>
+struct info {
+  using meta = resource<R>;
+  using repo = typename std::remove_cvref_t<decltype(meta::sqlite)>::repo_type;
+  static constexpr std::string_view table = meta::sqlite.table_name;
+  static constexpr bool polymorphic = meta::sqlite.is_polymorphic;
+  static constexpr std::size_t fields = field_count<R>;
+
+  /// Field indexes of the primary key, in declaration order (empty: no primary key).
+  static constexpr auto primary_key = [] {
+    if constexpr (detail::has_primary_key<meta>) {
+      return std::apply([](auto... m) { return std::array<std::size_t, sizeof...(m)>{detail::member_index<R>(m)...}; },
+                        meta::primary_key.members);
+    } else {
+      return std::array<std::size_t, 0>{};
+    }
+  }();
+  static constexpr key_generation generation = [] {
+    if constexpr (detail::has_primary_key<meta>) return meta::primary_key.generation;
+    else return key_generation::none;
+  }();
+  static constexpr bool has_primary_key = !primary_key.empty();
+
+  static constexpr bool is_primary_key(std::size_t i) {
+    for (auto k : primary_key)
+      if (k == i) return true;
+    return false;
+  }
+
+  /// Per field: its role (plain, create/update timestamp).
+  static constexpr auto roles = [] {
+    std::array<attribute_role, fields> out{};
+    if constexpr (detail::has_attributes<meta>)
+      detail::for_each(meta::attributes, [&](const auto& a) {
+        auto i = detail::member_index<R>(a.member);
+        if (i != npos) out[i] = a.role;
+      });
+    return out;
+  }();
+
+  /// Per field: whether actions may set it.
+  static constexpr auto writable = [] {
+    std::array<bool, fields> out{};
+    for (auto& w : out) w = true;
+    if constexpr (detail::has_attributes<meta>)
+      detail::for_each(meta::attributes, [&](const auto& a) {
+        auto i = detail::member_index<R>(a.member);
+        if (i != npos) out[i] = a.is_writable;
+      });
+    for (std::size_t i = 0; i < fields; ++i)
+      if (is_primary_key(i) && generation != key_generation::none) out[i] = false;
+    return out;
+  }();
+
+  /// Whether field `i` is filled by the database on insert (an autoincrement key).
+  static constexpr bool generated(std::size_t i) {
+    return generation == key_generation::autoincrement && is_primary_key(i);
+  }
+};
+
+// --- rules, each usable as a concept -------------------------------------------------------------------------
+
+namespace diag {
+template <class Resource>
+struct resource_has_no_table_and_is_not_polymorphic;
+template <class Resource, detail::fixed_string Identity>
+struct identity_names_a_field_that_is_not_in_ASH_FIELDS;
+template <class Resource, detail::fixed_string Relationship>
+struct relationship_names_a_field_that_is_not_in_ASH_FIELDS;
+template <class Resource>
+struct primary_key_names_a_field_that_is_not_in_ASH_FIELDS;
+template <class Resource>
+struct attribute_names_a_field_that_is_not_in_ASH_FIELDS;
+template <class Resource, detail::fixed_string Reference>
+struct reference_names_no_belongs_to_relationship;
+template <class Resource>
+struct update_and_destroy_need_a_primary_key;
+template <class Resource, detail::fixed_string Field>
+struct field_type_has_no_ash_type_traits;
+}  // namespace diag
+
+/// The rules a resource declaration must follow.
+template <declared_resource R>
+struct rules {
+  using meta = resource<R>;
+  static constexpr bool has_table = !meta::sqlite.table_name.empty() || meta::sqlite.is_polymorphic;
+
+  static constexpr bool primary_key_known = [] {
+    for (auto i : info<R>::primary_key)
+      if (i == npos) return false;
+    return true;
+  }();
+
+  static constexpr bool attributes_known = [] {
+    bool ok = true;
+    if constexpr (detail::has_attributes<meta>)
+      detail::for_each(meta::attributes, [&](const auto& a) { ok = ok && detail::member_index<R>(a.member) != npos; });
+    return ok;
+  }();
+
+  /// The first identity naming a field not in ASH_FIELDS, as an index (npos: none).
+  static constexpr std::size_t bad_identity = [] {
+    std::size_t bad = npos, n = 0;
+    if constexpr (detail::has_identities<meta>)
+      detail::for_each(meta::identities, [&](const auto& id) {
+        std::apply([&](auto... m) { if (((detail::member_index<R>(m) == npos) || ...) && bad == npos) bad = n; }, id.members);
+        ++n;
+      });
+    return bad;
+  }();
+
+  static constexpr std::size_t bad_relationship = [] {
+    std::size_t bad = npos, n = 0;
+    if constexpr (detail::has_relationships<meta>)
+      detail::for_each(meta::relationships, [&](const auto& r) {
+        using D = std::remove_cvref_t<decltype(r)>;
+        using owner = std::conditional_t<D::kind == relationship_kind::belongs_to, R, typename D::destination>;
+        if (detail::member_index<owner>(r.member) == npos && bad == npos) bad = n;
+        ++n;
+      });
+    return bad;
+  }();
+
+  static constexpr std::size_t bad_reference = [] {
+    std::size_t bad = npos, n = 0;
+    if constexpr (detail::has_references<meta>)
+      detail::for_each(meta::references, [&](const auto& ref) {
+        bool found = false;
+        if constexpr (detail::has_relationships<meta>)
+          detail::for_each(meta::relationships, [&](const auto& r) {
+            using D = std::remove_cvref_t<decltype(r)>;
+            if (D::kind == relationship_kind::belongs_to && D::name == ref.relationship) found = true;
+          });
+        if (!found && bad == npos) bad = n;
+        ++n;
+      });
+    return bad;
+  }();
+
+  static constexpr std::size_t untyped_field = [] {
+    std::size_t bad = npos;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((bad == npos && !storable<unwrap_optional_t<field_type_t<R, I>>> ? bad = I : 0), ...);
+    }(std::make_index_sequence<field_count<R>>{});
+    return bad;
+  }();
+
+  static constexpr bool valid = has_table && primary_key_known && attributes_known && bad_identity == npos &&
+                                bad_relationship == npos && bad_reference == npos && untyped_field == npos;
+};
+
+/// Whether resource `R` is declared correctly (`check_resource<R>()` names the first mistake).
+template <class R>
+concept valid_resource = declared_resource<R> && rules<R>::valid;
+
+/// Whether `R` can be updated and destroyed: it has a primary key.
+template <class R>
+concept keyed_resource = valid_resource<R> && info<R>::has_primary_key;
+
+/// Fails compilation with one sentence naming the resource (and field) for the first broken rule.
+template <class R>
+constexpr bool check_resource() {
+  if constexpr (!reflected<R>) {
+    static_assert(reflected<R>, "ash: the resource has no ASH_FIELDS(Type, field...) declaration");
+    return false;
+  } else if constexpr (!declared_resource<R>) {
+    static_assert(declared_resource<R>, "ash: the resource has no `ash::resource<T>` specialisation with a `sqlite` section");
+    return false;
+  } else {
+    using rl = rules<R>;
+    if constexpr (!rl::has_table) {
+      static_assert(rl::has_table, "ash: a resource needs a table (ash::sqlite::table(\"...\")) unless it is polymorphic");
+      (void)sizeof(diag::resource_has_no_table_and_is_not_polymorphic<R>);
+    } else if constexpr (rl::untyped_field != npos) {
+      static_assert(rl::untyped_field == npos, "ash: a field has a type with no ash::type_traits specialisation");
+      (void)sizeof(diag::field_type_has_no_ash_type_traits<R, field_name_fs<R, rl::untyped_field>>);
+    } else if constexpr (!rl::primary_key_known) {
+      static_assert(rl::primary_key_known, "ash: the primary key names a field that is not listed in ASH_FIELDS");
+      (void)sizeof(diag::primary_key_names_a_field_that_is_not_in_ASH_FIELDS<R>);
+    } else if constexpr (!rl::attributes_known) {
+      static_assert(rl::attributes_known, "ash: an attribute names a field that is not listed in ASH_FIELDS");
+      (void)sizeof(diag::attribute_names_a_field_that_is_not_in_ASH_FIELDS<R>);
+    } else if constexpr (rl::bad_identity != npos) {
+      static_assert(rl::bad_identity == npos, "ash: an identity names a field that is not listed in ASH_FIELDS");
+      using I = std::remove_cvref_t<decltype(detail::at<rl::bad_identity>(resource<R>::identities))>;
+      (void)sizeof(diag::identity_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::to_fixed<I::name.size() + 1>(I::name)>);
+    } else if constexpr (rl::bad_relationship != npos) {
+      static_assert(rl::bad_relationship == npos, "ash: a relationship names a field that is not listed in ASH_FIELDS");
+      using D = std::remove_cvref_t<decltype(detail::at<rl::bad_relationship>(resource<R>::relationships))>;
+      (void)sizeof(diag::relationship_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::to_fixed<D::name.size() + 1>(D::name)>);
+    } else if constexpr (rl::bad_reference != npos) {
+      static_assert(rl::bad_reference == npos, "ash: a reference names no belongs_to relationship of the resource");
+      using D = std::remove_cvref_t<decltype(detail::at<rl::bad_reference>(resource<R>::references))>;
+      (void)sizeof(diag::reference_names_no_belongs_to_relationship<R, detail::to_fixed<D::relationship.size() + 1>(D::relationship)>);
+    }
+    return rl::valid;
+  }
+}
+
+}  // namespace ash

@@ -1,0 +1,459 @@
+#pragma once
+/// \file
+/// The types a resource field may have, and how each is stored in SQLite (`ash::type_traits`).
+///
+/// Storage matches AshSqlite / ecto_sqlite3 so that databases interoperate: integers and bools
+/// as INTEGER, doubles as REAL, strings, enums (by name), UUIDs (36 chars), timestamps
+/// (ISO-8601 UTC with microseconds) and dates as TEXT, bytes as BLOB. Maps and arrays (JSON
+/// TEXT) live in `ash/types/json.hpp`. Users add types by specialising `ash::type_traits`.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "ash/core/error.hpp"
+#include "ash/core/param.hpp"
+
+namespace ash {
+
+/// How values of a type may be compared in filters.
+enum class compare_kind {
+  numeric,  ///< integers and doubles compare with each other
+  boolean,  ///< bool compares with bool
+  text,     ///< strings of any kind compare with each other
+  exact,    ///< only with the same type (enums, UUIDs, timestamps, dates, bytes, JSON)
+};
+
+/// Storage of a field type; specialise for your own types. A specialisation provides:
+/// - `storage`: the storage class (`storage_class::integer`, `real`, `text` or `blob`);
+/// - `migration_type`: the type name used in snapshots ("bigint", "text", ...);
+/// - `compare`: a `compare_kind`;
+/// - `bind(const T&, param&)`: turn a value into a parameter;
+/// - one of `read_int(std::int64_t)`, `read_real(double)`, `read_text(std::string_view)`,
+///   `read_blob(const std::byte*, std::size_t)` matching `storage`, returning T;
+/// - optionally `sql_default(const T&) -> std::string`: the value as an SQL literal, so a
+///   constant default can be lowered into the schema.
+template <class T, class Enable = void>
+struct type_traits;
+
+/// Whether `T` has storage traits.
+template <class T>
+concept storable = requires { type_traits<T>::storage; };
+
+/// `std::optional<T>` -> T; anything else unchanged.
+template <class T>
+struct unwrap_optional {
+  using type = T;
+  static constexpr bool is_optional = false;
+};
+template <class T>
+struct unwrap_optional<std::optional<T>> {
+  using type = T;
+  static constexpr bool is_optional = true;
+};
+template <class T>
+using unwrap_optional_t = typename unwrap_optional<T>::type;
+template <class T>
+inline constexpr bool is_optional_v = unwrap_optional<T>::is_optional;
+
+namespace detail {
+[[noreturn]] inline void bad_stored_value(std::string_view type, std::string_view text) {
+  ash::error e;
+  e.kind = error_kind::invalid_attribute;
+  e.message = "stored value '" + std::string(text) + "' is not a valid " + std::string(type);
+  throw ash::exception(std::move(e));
+}
+inline constexpr char hex_digits[] = "0123456789abcdef";
+constexpr int hex_value(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+/// Writes `v` as `width` decimal digits, zero-padded.
+inline char* put_digits(char* out, long long v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return out + width;
+}
+/// Parses exactly `width` decimal digits at `s[pos]`; -1 if they are not digits.
+constexpr long long parse_digits(std::string_view s, std::size_t pos, int width) {
+  if (pos + static_cast<std::size_t>(width) > s.size()) return -1;
+  long long v = 0;
+  for (int i = 0; i < width; ++i) {
+    char c = s[pos + static_cast<std::size_t>(i)];
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+}  // namespace detail
+
+// --- integers, bool, double, strings ---------------------------------------------------------
+
+template <class T>
+struct type_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                                       !std::is_same_v<T, char> && (sizeof(T) <= 8)>> {
+  static constexpr storage_class storage = storage_class::integer;
+  static constexpr std::string_view migration_type = "bigint";
+  static constexpr compare_kind compare = compare_kind::numeric;
+  static void bind(T v, param& p) noexcept { p.set_int(static_cast<std::int64_t>(v)); }
+  static T read_int(std::int64_t v) noexcept { return static_cast<T>(v); }
+  static std::string sql_default(T v) { return std::to_string(v); }
+};
+
+template <>
+struct type_traits<bool> {
+  static constexpr storage_class storage = storage_class::integer;
+  static constexpr std::string_view migration_type = "boolean";
+  static constexpr compare_kind compare = compare_kind::boolean;
+  static void bind(bool v, param& p) noexcept { p.set_int(v ? 1 : 0); }
+  static bool read_int(std::int64_t v) noexcept { return v != 0; }
+  static std::string sql_default(bool v) { return v ? "1" : "0"; }
+};
+
+template <>
+struct type_traits<double> {
+  static constexpr storage_class storage = storage_class::real;
+  static constexpr std::string_view migration_type = "float";
+  static constexpr compare_kind compare = compare_kind::numeric;
+  static void bind(double v, param& p) noexcept { p.set_real(v); }
+  static double read_real(double v) noexcept { return v; }
+  static std::string sql_default(double v) {
+    std::string s = std::to_string(v);
+    return s;
+  }
+};
+
+template <>
+struct type_traits<std::string> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "text";
+  static constexpr compare_kind compare = compare_kind::text;
+  static void bind(const std::string& v, param& p) noexcept { p.set_text_ref(v); }
+  static std::string read_text(std::string_view v) { return std::string(v); }
+  static std::string sql_default(const std::string& v) {
+    std::string out{"'"};
+    for (char c : v) {
+      if (c == '\'') out += '\'';
+      out += c;
+    }
+    return out + "'";
+  }
+};
+
+/// String views appear only as filter values (never as fields): bound without a copy.
+template <>
+struct type_traits<std::string_view> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "text";
+  static constexpr compare_kind compare = compare_kind::text;
+  static void bind(std::string_view v, param& p) noexcept { p.set_text_ref(v); }
+};
+
+/// A case-insensitive string (AshSqlite's `ci_string`): compared with `COLLATE NOCASE`.
+///
+/// Its column is declared `TEXT COLLATE NOCASE`, so unique indexes and sorts fold case too
+/// (AshSqlite folds only in `=` and `IN`). Folding is ASCII-only, as SQLite's NOCASE is.
+struct ci_string {
+  std::string value;
+  ci_string() = default;
+  ci_string(std::string v) : value(std::move(v)) {}
+  ci_string(const char* v) : value(v) {}
+  /// Equal ignoring ASCII case, as the database compares.
+  friend bool operator==(const ci_string& a, const ci_string& b) noexcept {
+    if (a.value.size() != b.value.size()) return false;
+    for (std::size_t i = 0; i < a.value.size(); ++i) {
+      auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+      if (lower(a.value[i]) != lower(b.value[i])) return false;
+    }
+    return true;
+  }
+};
+
+template <>
+struct type_traits<ci_string> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "citext";
+  static constexpr compare_kind compare = compare_kind::text;
+  static constexpr bool case_insensitive = true;
+  static void bind(const ci_string& v, param& p) noexcept { p.set_text_ref(v.value); }
+  static ci_string read_text(std::string_view v) { return ci_string{std::string(v)}; }
+  static std::string sql_default(const ci_string& v) { return type_traits<std::string>::sql_default(v.value); }
+};
+
+// --- UUID --------------------------------------------------------------------------------------
+
+/// A UUID, stored as its 36-character lowercase text form.
+struct uuid {
+  std::array<std::uint8_t, 16> bytes{};
+
+  friend bool operator==(const uuid&, const uuid&) = default;
+  friend auto operator<=>(const uuid&, const uuid&) = default;
+
+  /// Whether all 16 bytes are zero (the nil UUID, a field that was never assigned).
+  bool is_nil() const noexcept {
+    for (auto b : bytes)
+      if (b) return false;
+    return true;
+  }
+
+  /// A random (version 4) UUID.
+  static uuid generate() {
+    thread_local std::mt19937_64 rng{[] {
+      std::random_device rd;
+      std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+      return std::mt19937_64(seq);
+    }()};
+    uuid u;
+    for (int half = 0; half < 2; ++half) {
+      std::uint64_t r = rng();
+      for (int i = 0; i < 8; ++i) u.bytes[static_cast<std::size_t>(half * 8 + i)] = static_cast<std::uint8_t>(r >> (i * 8));
+    }
+    u.bytes[6] = static_cast<std::uint8_t>((u.bytes[6] & 0x0f) | 0x40);
+    u.bytes[8] = static_cast<std::uint8_t>((u.bytes[8] & 0x3f) | 0x80);
+    return u;
+  }
+
+  /// Writes the 36 characters of the text form to `out`.
+  void write(char* out) const noexcept {
+    std::size_t o = 0;
+    for (std::size_t i = 0; i < 16; ++i) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+      out[o++] = detail::hex_digits[bytes[i] >> 4];
+      out[o++] = detail::hex_digits[bytes[i] & 0xf];
+    }
+  }
+  std::string to_string() const {
+    std::string s(36, '\0');
+    write(s.data());
+    return s;
+  }
+  /// Parses the 36-character form (either case); nullopt if malformed.
+  static std::optional<uuid> parse(std::string_view s) noexcept {
+    if (s.size() != 36) return std::nullopt;
+    uuid u;
+    std::size_t b = 0;
+    for (std::size_t i = 0; i < 36;) {
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (s[i] != '-') return std::nullopt;
+        ++i;
+        continue;
+      }
+      int hi = detail::hex_value(s[i]), lo = detail::hex_value(s[i + 1]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      u.bytes[b++] = static_cast<std::uint8_t>(hi * 16 + lo);
+      i += 2;
+    }
+    return u;
+  }
+};
+
+template <>
+struct type_traits<uuid> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "uuid";
+  static constexpr compare_kind compare = compare_kind::exact;
+  static void bind(const uuid& v, param& p) {
+    char buf[36];
+    v.write(buf);
+    p.set_text_copy({buf, 36});
+  }
+  static uuid read_text(std::string_view v) {
+    if (auto u = uuid::parse(v)) return *u;
+    detail::bad_stored_value("uuid", v);
+  }
+  static std::string sql_default(const uuid& v) { return "'" + v.to_string() + "'"; }
+};
+
+// --- time --------------------------------------------------------------------------------------
+
+/// A UTC instant with microsecond precision, stored as "YYYY-MM-DDTHH:MM:SS.ffffffZ".
+using utc_datetime = std::chrono::sys_time<std::chrono::microseconds>;
+/// A calendar date, stored as "YYYY-MM-DD".
+using date = std::chrono::year_month_day;
+
+/// The current time, at microsecond precision.
+inline utc_datetime utc_now() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+/// Writes the 27-character ISO-8601 form of `t` to `out`.
+inline void write_iso8601(utc_datetime t, char* out) noexcept {
+  using namespace std::chrono;
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  auto us = (t - day).count();
+  char* o = out;
+  o = detail::put_digits(o, static_cast<int>(ymd.year()), 4);
+  *o++ = '-';
+  o = detail::put_digits(o, static_cast<unsigned>(ymd.month()), 2);
+  *o++ = '-';
+  o = detail::put_digits(o, static_cast<unsigned>(ymd.day()), 2);
+  *o++ = 'T';
+  o = detail::put_digits(o, us / 3600000000LL, 2);
+  *o++ = ':';
+  o = detail::put_digits(o, us / 60000000LL % 60, 2);
+  *o++ = ':';
+  o = detail::put_digits(o, us / 1000000LL % 60, 2);
+  *o++ = '.';
+  o = detail::put_digits(o, us % 1000000LL, 6);
+  *o = 'Z';
+}
+
+/// Parses "YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|+00:00]"; nullopt if malformed.
+inline std::optional<utc_datetime> parse_iso8601(std::string_view s) noexcept {
+  using namespace std::chrono;
+  auto y = detail::parse_digits(s, 0, 4), mo = detail::parse_digits(s, 5, 2), d = detail::parse_digits(s, 8, 2);
+  auto h = detail::parse_digits(s, 11, 2), mi = detail::parse_digits(s, 14, 2), se = detail::parse_digits(s, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0 || s[4] != '-' || s[7] != '-' ||
+      (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' || h > 23 || mi > 59 || se > 60)
+    return std::nullopt;
+  year_month_day ymd{year{static_cast<int>(y)}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  long long frac = 0;
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    int digits = 0;
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits)
+      if (digits < 6) frac = frac * 10 + (s[i] - '0');
+    if (digits == 0) return std::nullopt;
+    for (; digits < 6; ++digits) frac *= 10;
+  }
+  std::string_view rest = s.substr(i);
+  if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return std::nullopt;
+  return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + microseconds{frac};
+}
+
+template <>
+struct type_traits<utc_datetime> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "utc_datetime_usec";
+  static constexpr compare_kind compare = compare_kind::exact;
+  static void bind(utc_datetime v, param& p) {
+    char buf[27];
+    write_iso8601(v, buf);
+    p.set_text_copy({buf, 27});
+  }
+  static utc_datetime read_text(std::string_view v) {
+    if (auto t = parse_iso8601(v)) return *t;
+    detail::bad_stored_value("utc_datetime", v);
+  }
+};
+
+template <>
+struct type_traits<date> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "date";
+  static constexpr compare_kind compare = compare_kind::exact;
+  static void bind(date v, param& p) {
+    char buf[10];
+    detail::put_digits(buf, static_cast<int>(v.year()), 4);
+    buf[4] = '-';
+    detail::put_digits(buf + 5, static_cast<unsigned>(v.month()), 2);
+    buf[7] = '-';
+    detail::put_digits(buf + 8, static_cast<unsigned>(v.day()), 2);
+    p.set_text_copy({buf, 10});
+  }
+  static date read_text(std::string_view v) {
+    auto y = detail::parse_digits(v, 0, 4), m = detail::parse_digits(v, 5, 2), d = detail::parse_digits(v, 8, 2);
+    if (v.size() == 10 && y >= 0 && m >= 0 && d >= 0 && v[4] == '-' && v[7] == '-') {
+      date out{std::chrono::year{static_cast<int>(y)}, std::chrono::month{static_cast<unsigned>(m)},
+               std::chrono::day{static_cast<unsigned>(d)}};
+      if (out.ok()) return out;
+    }
+    detail::bad_stored_value("date", v);
+  }
+  static std::string sql_default(date v) {
+    param p;
+    bind(v, p);
+    return "'" + std::string(p.text()) + "'";
+  }
+};
+
+// --- bytes -------------------------------------------------------------------------------------
+
+/// Raw bytes, stored as a BLOB.
+using bytes = std::vector<std::byte>;
+
+template <>
+struct type_traits<bytes> {
+  static constexpr storage_class storage = storage_class::blob;
+  static constexpr std::string_view migration_type = "binary";
+  static constexpr compare_kind compare = compare_kind::exact;
+  static void bind(const bytes& v, param& p) noexcept { p.set_blob_ref(v.data(), v.size()); }
+  static bytes read_blob(const std::byte* p, std::size_t n) { return bytes(p, p + n); }
+};
+
+// --- enums -------------------------------------------------------------------------------------
+
+/// The enumerators of an enum and their names; specialised by `ASH_ENUM`.
+template <class E>
+struct enum_names;
+
+template <class E>
+concept named_enum = std::is_enum_v<E> && requires { enum_names<E>::names; };
+
+/// The stored name of an enumerator.
+template <named_enum E>
+constexpr std::string_view enum_name(E v) {
+  const auto& values = enum_names<E>::values;
+  for (std::size_t i = 0; i < std::size(values); ++i)
+    if (values[i] == v) return enum_names<E>::names[i];
+  return {};
+}
+
+/// The enumerator with a stored name, if any.
+template <named_enum E>
+constexpr std::optional<E> enum_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(enum_names<E>::names); ++i)
+    if (enum_names<E>::names[i] == name) return enum_names<E>::values[i];
+  return std::nullopt;
+}
+
+template <named_enum E>
+struct type_traits<E> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "text";
+  static constexpr compare_kind compare = compare_kind::exact;
+  static void bind(E v, param& p) noexcept { p.set_text_ref(enum_name(v)); }
+  static E read_text(std::string_view v) {
+    if (auto e = enum_from_name<E>(v)) return *e;
+    detail::bad_stored_value(enum_names<E>::type_name, v);
+  }
+  static std::string sql_default(E v) { return "'" + std::string(enum_name(v)) + "'"; }
+};
+
+/// Whether values of `A` and `B` may be compared in a filter (after removing `optional`).
+template <class A, class B>
+inline constexpr bool compatible_types = [] {
+  using a = unwrap_optional_t<std::remove_cvref_t<A>>;
+  using b = unwrap_optional_t<std::remove_cvref_t<B>>;
+  if constexpr (std::is_same_v<a, b>) return true;
+  else if constexpr (!storable<a> || !storable<b>) return false;
+  else if constexpr (type_traits<a>::compare != type_traits<b>::compare) return false;
+  else return type_traits<a>::compare != compare_kind::exact;
+}();
+
+}  // namespace ash
+
+#define ASH_DETAIL_ENUM_VALUE(E, i, x) E::x,
+#define ASH_DETAIL_ENUM_NAME(E, i, x) #x,
+
+/// Declares the enumerators of an enum stored by name: `ASH_ENUM(helpdesk::Status, open, closed);`
+/// Use at global scope.
+#define ASH_ENUM(E, ...)                                                                \
+  template <>                                                                          \
+  struct ash::enum_names<E> {                                                          \
+    static constexpr std::string_view type_name = #E;                                  \
+    static constexpr E values[] = {ASH_PP_FOR_EACH(ASH_DETAIL_ENUM_VALUE, E, __VA_ARGS__)}; \
+    static constexpr std::string_view names[] = {ASH_PP_FOR_EACH(ASH_DETAIL_ENUM_NAME, E, __VA_ARGS__)}; \
+  }
+
+#include "ash/detail/pp.hpp"

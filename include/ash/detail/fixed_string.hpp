@@ -1,0 +1,95 @@
+#pragma once
+/// \file
+/// `fixed_string`: a string usable as a template argument (action names, fragment text), and
+/// `static_text`: SQL text rendered at compile time into a character array.
+
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+
+namespace ash::detail {
+
+/// A string literal as a structural type, so `create<"open">` can carry its name in the type.
+template <std::size_t N>
+struct fixed_string {
+  char value[N]{};
+  constexpr fixed_string(const char (&s)[N]) { std::copy_n(s, N, value); }
+  constexpr fixed_string() = default;
+  constexpr std::string_view view() const { return {value, N - 1}; }
+  constexpr std::size_t size() const { return N - 1; }
+  template <std::size_t M>
+  constexpr bool operator==(const fixed_string<M>& o) const {
+    return view() == o.view();
+  }
+};
+
+/// `fixed_string` built from a constant `string_view` (N includes the terminating zero).
+template <std::size_t N>
+constexpr fixed_string<N> to_fixed(std::string_view s) {
+  fixed_string<N> out;
+  std::copy_n(s.data(), N - 1, out.value);
+  return out;
+}
+
+/// A character array holding SQL text, zero-terminated, with its length.
+template <std::size_t N>
+struct static_text {
+  char chars[N + 1]{};
+  constexpr const char* data() const { return chars; }
+  constexpr const char* c_str() const { return chars; }
+  static constexpr std::size_t size() { return N; }
+  constexpr std::string_view view() const { return {chars, N}; }
+  constexpr operator std::string_view() const { return view(); }
+};
+
+/// Writes text, or only counts it when `out` is null: render once to count, once to fill.
+struct text_writer {
+  char* out = nullptr;
+  std::size_t n = 0;
+  constexpr text_writer& put(std::string_view s) {
+    if (out)
+      for (char c : s) out[n++] = c;
+    else
+      n += s.size();
+    return *this;
+  }
+  constexpr text_writer& put(char c) {
+    if (out) out[n] = c;
+    ++n;
+    return *this;
+  }
+  /// Writes `"name"`, doubling embedded quotes.
+  constexpr text_writer& ident(std::string_view s) {
+    put('"');
+    for (char c : s) {
+      if (c == '"') put('"');
+      put(c);
+    }
+    return put('"');
+  }
+  constexpr text_writer& number(std::size_t v) {
+    char buf[20]{};
+    int i = 0;
+    do buf[i++] = static_cast<char>('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (i) put(buf[--i]);
+    return *this;
+  }
+};
+
+/// Renders `F(text_writer&)` into a `static_text` at compile time.
+/// `F` is a stateless callable type; it is run once to count and once to write.
+template <class F>
+consteval auto render_text() {
+  constexpr std::size_t n = [] {
+    text_writer w;
+    F{}(w);
+    return w.n;
+  }();
+  static_text<n> t;
+  text_writer w{t.chars};
+  F{}(w);
+  return t;
+}
+
+}  // namespace ash::detail

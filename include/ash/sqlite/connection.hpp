@@ -1,0 +1,269 @@
+#pragma once
+/// \file
+/// One SQLite connection with safe defaults, prepared-statement slots, binding and error mapping.
+///
+/// A connection is used by one thread at a time (the repo guarantees it), so it is opened with
+/// `SQLITE_OPEN_NOMUTEX`: SQLite's per-call mutex would only add cost.
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ash/core/error.hpp"
+#include "ash/core/param.hpp"
+
+namespace ash::sqlite {
+
+/// How to open a connection.
+struct open_options {
+  bool read_only = false;
+  std::chrono::milliseconds busy_timeout{5000};
+  bool wal = true;  ///< journal_mode=WAL (ignored for in-memory databases)
+};
+
+/// One statement as the debug log sees it.
+struct log_entry {
+  std::string_view sql;
+  std::span<const param> params;
+  std::chrono::nanoseconds duration{};
+  std::int64_t rows = 0;  ///< rows returned, or rows changed for writes
+  bool ok = true;
+};
+
+/// Receives every statement when logging is on.
+using logger = std::function<void(const log_entry&)>;
+
+/// Whether `path` names an in-memory database (":memory:", "", or a `mode=memory` URI).
+inline bool is_memory_path(std::string_view path) {
+  return path.empty() || path == ":memory:" || path.find("mode=memory") != std::string_view::npos;
+}
+
+/// Turns an SQLite failure into an `ash::error`, naming the column where SQLite's message does.
+///
+/// SQLite reports "UNIQUE constraint failed: t.c1, t.c2" and "NOT NULL constraint failed: t.c";
+/// the first column becomes the error's field.
+inline ash::error error_from_sqlite(sqlite3* db, int rc, std::string_view sql) {
+  ash::error e;
+  e.sqlite_code = db ? sqlite3_extended_errcode(db) : rc;
+  e.message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  e.sql = std::string(sql);
+  const int primary = e.sqlite_code & 0xff;
+  auto column_after_table = [&](std::string_view prefix) {
+    std::string_view m = e.message;
+    if (m.substr(0, prefix.size()) != prefix) return;
+    m.remove_prefix(prefix.size());
+    auto comma = m.find(',');
+    if (comma != std::string_view::npos) m = m.substr(0, comma);
+    auto dot = m.find('.');
+    if (dot != std::string_view::npos) {
+      e.resource = std::string(m.substr(0, dot));
+      e.field = std::string(m.substr(dot + 1));
+    }
+  };
+  if (primary == SQLITE_CONSTRAINT) {
+    switch (e.sqlite_code) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY:
+        e.kind = error_kind::unique_violation;
+        column_after_table("UNIQUE constraint failed: ");
+        e.message = "has already been taken";
+        break;
+      case SQLITE_CONSTRAINT_FOREIGNKEY:
+        e.kind = error_kind::foreign_key_violation;
+        e.message = "referenced something that does not exist, or would leave records behind";
+        break;
+      case SQLITE_CONSTRAINT_NOTNULL:
+        e.kind = error_kind::constraint;
+        column_after_table("NOT NULL constraint failed: ");
+        e.message = "must not be null";
+        break;
+      default: e.kind = error_kind::constraint; break;
+    }
+  } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    e.kind = error_kind::busy;
+  } else {
+    e.kind = error_kind::database;
+  }
+  return e;
+}
+
+/// Binds `params` to `stmt` as parameters 1..n. Text and blobs marked borrowed are not copied.
+///
+/// Returns SQLITE_OK or the first failing result code; the statement is left for reset.
+inline int bind_params(sqlite3_stmt* stmt, std::span<const param> params) noexcept {
+  int i = 1;
+  for (const param& p : params) {
+    int rc;
+    switch (p.kind()) {
+      case storage_class::integer: rc = sqlite3_bind_int64(stmt, i, p.as_int()); break;
+      case storage_class::real: rc = sqlite3_bind_double(stmt, i, p.as_real()); break;
+      case storage_class::text:
+        rc = sqlite3_bind_text64(stmt, i, p.data(), p.size(), SQLITE_STATIC, SQLITE_UTF8);
+        break;
+      case storage_class::blob:
+        rc = sqlite3_bind_blob64(stmt, i, p.size() ? p.data() : "", p.size(), SQLITE_STATIC);
+        break;
+      default: rc = sqlite3_bind_null(stmt, i); break;
+    }
+    if (rc != SQLITE_OK) return rc;
+    ++i;
+  }
+  return SQLITE_OK;
+}
+
+/// An open SQLite connection. Move-only; closes on destruction.
+class connection {
+ public:
+  /// Opens `path` (a file, ":memory:", or a `file:` URI) and applies the safe defaults:
+  /// WAL (files only), foreign_keys=ON, busy_timeout, case_sensitive_like=ON,
+  /// synchronous=NORMAL under WAL. Throws `ash::exception` if the file cannot be opened.
+  connection(const std::string& path, const open_options& opts = {}) : path_(path) {
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    flags |= opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path.empty() ? ":memory:" : path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      ash::error e = error_from_sqlite(db_, rc, {});
+      e.message = "cannot open database '" + path + "': " + e.message;
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+      throw ash::exception(std::move(e));
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, static_cast<int>(opts.busy_timeout.count()));
+    if (opts.wal && !opts.read_only && !is_memory_path(path)) exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON; PRAGMA case_sensitive_like=ON");
+  }
+
+  connection(connection&& o) noexcept
+      : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.path_)), slots_(std::move(o.slots_)),
+        logger_(std::move(o.logger_)) {}
+  connection& operator=(connection&& o) noexcept {
+    if (this != &o) {
+      close();
+      db_ = std::exchange(o.db_, nullptr);
+      path_ = std::move(o.path_);
+      slots_ = std::move(o.slots_);
+      logger_ = std::move(o.logger_);
+    }
+    return *this;
+  }
+  ~connection() { close(); }
+
+  sqlite3* handle() const noexcept { return db_; }
+  const std::string& path() const noexcept { return path_; }
+
+  /// Runs one or more statements with no parameters and no result rows.
+  /// Throws `ash::exception` with SQLite's message and the text on failure.
+  void exec(std::string_view sql) {
+    std::string text(sql);
+    char* msg = nullptr;
+    auto start = std::chrono::steady_clock::now();
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &msg);
+    sqlite3_free(msg);
+    if (logger_) log(sql, {}, start, sqlite3_changes64(db_), rc == SQLITE_OK);
+    if (rc != SQLITE_OK) throw ash::exception(error_from_sqlite(db_, rc, sql));
+  }
+
+  /// The prepared statement of slot `id`, preparing `sql` on first use on this connection.
+  /// The statement is reset and ready to bind. Throws if `sql` does not prepare.
+  sqlite3_stmt* slot(std::uint32_t id, std::string_view sql) {
+    if (id < slots_.size() && slots_[id]) [[likely]]
+      return slots_[id];
+    sqlite3_stmt* s = prepare(sql, SQLITE_PREPARE_PERSISTENT);
+    if (id == 0) return s;  // unregistered: the caller's guard finalises it
+    if (id >= slots_.size()) slots_.resize(id + 16, nullptr);
+    slots_[id] = s;
+    return s;
+  }
+
+  /// Prepares a statement the caller owns (finalise with `sqlite3_finalize`).
+  sqlite3_stmt* prepare(std::string_view sql, unsigned flags = 0) {
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &s, nullptr);
+    if (rc != SQLITE_OK) throw ash::exception(error_from_sqlite(db_, rc, sql));
+    return s;
+  }
+
+  /// Finalises every cached statement (needed before the schema changes under them is not:
+  /// SQLite re-prepares; this is for closing and for tests).
+  void clear_slots() noexcept {
+    for (auto*& s : slots_) {
+      if (s) sqlite3_finalize(s);
+      s = nullptr;
+    }
+  }
+
+  void set_logger(logger l) { logger_ = std::move(l); }
+  bool logging() const noexcept { return static_cast<bool>(logger_); }
+  void log(std::string_view sql, std::span<const param> params, std::chrono::steady_clock::time_point start,
+           std::int64_t rows, bool ok) const {
+    if (!logger_) return;
+    logger_(log_entry{sql, params, std::chrono::steady_clock::now() - start, rows, ok});
+  }
+
+  /// Builds the error for a failed call on this connection.
+  ash::error error(int rc, std::string_view sql) const { return error_from_sqlite(db_, rc, sql); }
+
+  std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
+  std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
+  bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
+
+ private:
+  void close() noexcept {
+    clear_slots();
+    if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::vector<sqlite3_stmt*> slots_;
+  logger logger_;
+};
+
+/// Runs one statement: takes its slot, binds, steps, hands each row to `on_row(sqlite3_stmt*)`,
+/// and resets the statement whatever happens. Returns the rows seen (reads) or changed (writes).
+///
+/// On failure throws `ash::exception` naming the statement; the statement is reset, and a write
+/// that failed has changed nothing (SQLite statements are atomic).
+template <class OnRow>
+std::int64_t run(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
+                 OnRow&& on_row) {
+  sqlite3_stmt* s = c.slot(id, sql);
+  struct guard {
+    sqlite3_stmt* s;
+    bool own;
+    ~guard() {
+      if (own) sqlite3_finalize(s);
+      else sqlite3_reset(s);
+    }
+  } g{s, id == 0};
+  const bool logging = c.logging();
+  std::chrono::steady_clock::time_point start;
+  if (logging) start = std::chrono::steady_clock::now();
+  if (int rc = bind_params(s, params); rc != SQLITE_OK) throw ash::exception(c.error(rc, sql));
+  std::int64_t rows = 0;
+  for (;;) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      ++rows;
+      on_row(s);
+      continue;
+    }
+    if (rc == SQLITE_DONE) break;
+    if (logging) c.log(sql, params, start, rows, false);
+    throw ash::exception(c.error(rc, sql));
+  }
+  if (!sqlite3_stmt_readonly(s) && rows == 0) rows = c.changes();
+  if (logging) c.log(sql, params, start, rows, true);
+  return rows;
+}
+
+}  // namespace ash::sqlite

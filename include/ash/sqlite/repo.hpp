@@ -1,0 +1,862 @@
+#pragma once
+/// \file
+/// The repo: the connections of one database and every data operation on resources.
+///
+/// One writer connection plus a pool of read-only connections (WAL lets them read while the
+/// writer writes); safe to use from many threads. Reads inside a transaction see its writes.
+///
+/// ```
+/// struct Repo : ash::sqlite::repo<Repo> { using repo::repo; };
+/// Repo repo{{.database = "helpdesk.db"}};
+/// auto ticket = repo.create<Ticket, "open">(ash::set(t.subject, "Printer on fire"));
+/// ```
+
+#include <sqlite3.h>
+#include <fmt/core.h>
+
+#include <chrono>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ash/core/actions.hpp"
+#include "ash/core/query.hpp"
+#include "ash/core/result.hpp"
+#include "ash/core/schema_of.hpp"
+#include "ash/sql/ddl.hpp"
+#include "ash/sql/render.hpp"
+#include "ash/sqlite/connection.hpp"
+#include "ash/sqlite/row.hpp"
+#include "ash/sqlite/statement_registry.hpp"
+
+namespace ash::sqlite {
+
+/// Where a repo's database is and how it is used. Environment variables override it:
+/// `DATABASE_PATH`, `POOL_SIZE`, `ASH_LOG_SQL` (1/true to log every statement).
+struct config {
+  std::string database = ":memory:";  ///< a file path, ":memory:", or a `file:` URI
+  int pool_size = 4;                  ///< read-only connections (0: reads use the writer)
+  std::chrono::milliseconds busy_timeout{5000};
+  bool log_sql = false;  ///< log every statement with its values and time
+  logger log = {};       ///< where the log goes (default: standard error)
+
+  /// This config with the environment's overrides applied.
+  config with_environment() const {
+    config c = *this;
+    if (const char* p = std::getenv("DATABASE_PATH"); p && *p) c.database = p;
+    if (const char* p = std::getenv("POOL_SIZE"); p && *p) {
+      char* end = nullptr;
+      long v = std::strtol(p, &end, 10);
+      if (*end != '\0' || v < 0 || v > 1024) {
+        ash::error e;
+        e.kind = error_kind::usage;
+        e.field = "POOL_SIZE";
+        e.message = std::string("must be a whole number from 0 to 1024, got '") + p + "'";
+        throw ash::exception(std::move(e));
+      }
+      c.pool_size = static_cast<int>(v);
+    }
+    if (const char* p = std::getenv("ASH_LOG_SQL"); p && *p) {
+      std::string_view v = p;
+      c.log_sql = v == "1" || v == "true" || v == "on" || v == "yes";
+    }
+    return c;
+  }
+};
+
+/// Formats a parameter for the log: numbers as is, text quoted (cut after 200 bytes), blobs by size.
+inline std::string describe_param(const param& p) {
+  switch (p.kind()) {
+    case storage_class::integer: return std::to_string(p.as_int());
+    case storage_class::real: return fmt::format("{}", p.as_real());
+    case storage_class::text: {
+      std::string_view t = p.text();
+      if (t.size() > 200) return fmt::format("\"{}...\" ({} bytes)", t.substr(0, 200), t.size());
+      return fmt::format("\"{}\"", t);
+    }
+    case storage_class::blob: return fmt::format("<{} bytes>", p.size());
+    default: return "NULL";
+  }
+}
+
+/// The default log line: `[ash] 0.042ms 3 rows: SELECT ... ["closed", "barbaz"]`.
+inline void log_to_stderr(const log_entry& e) {
+  std::string values;
+  for (std::size_t i = 0; i < e.params.size(); ++i) {
+    if (i) values += ", ";
+    values += describe_param(e.params[i]);
+  }
+  auto us = std::chrono::duration<double, std::micro>(e.duration).count();
+  fmt::print(stderr, "[ash] {} {:.3f}ms {} row{}: {} [{}]\n", e.ok ? "OK" : "ERROR", us / 1000.0, e.rows,
+             e.rows == 1 ? "" : "s", e.sql, values);
+}
+
+namespace detail {
+/// The slot id of an SQL text constant (a `static_text` with static storage).
+template <const auto& Text>
+struct text_slot {
+  static inline const std::uint32_t id = register_statement(Text.view());
+};
+
+template <class... T>
+struct index_set;
+
+/// Sorted, de-duplicated field indexes as a constant array.
+template <std::size_t N>
+struct index_array {
+  std::array<std::size_t, N> v{};
+  std::size_t n = 0;
+};
+}  // namespace detail
+
+namespace diag {
+template <class Resource, ash::detail::fixed_string Action>
+struct resource_has_no_action_of_this_kind_named;
+template <class Resource, ash::detail::fixed_string Action, ash::detail::fixed_string Field>
+struct action_does_not_accept_field;
+template <class Resource, ash::detail::fixed_string Action, ash::detail::fixed_string Argument>
+struct action_has_no_argument_named;
+template <class Resource>
+struct update_and_destroy_need_a_primary_key;
+}  // namespace diag
+
+/// The actions of resource R (the four defaults when it declares none).
+template <class R>
+constexpr auto actions_of() {
+  if constexpr (ash::detail::has_actions<resource<R>>) return resource<R>::actions;
+  else return ash::actions(ash::defaults(ash::create, ash::read, ash::update, ash::destroy));
+}
+
+/// The index of R's action of kind K named N in its actions tuple, or npos.
+template <class R, action_type K, ash::detail::fixed_string N>
+constexpr std::size_t action_index() {
+  constexpr auto acts = actions_of<R>();
+  std::size_t found = npos;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((std::tuple_element_t<I, decltype(acts)>::type == K && std::tuple_element_t<I, decltype(acts)>::name == N.view() && found == npos
+          ? found = I
+          : 0),
+     ...);
+  }(std::make_index_sequence<std::tuple_size_v<decltype(acts)>>{});
+  return found;
+}
+
+/// The repo of a database. Derive your repo from it: `struct Repo : ash::sqlite::repo<Repo> { using repo::repo; };`
+/// and give it `static ash::sqlite::config default_config()` to configure it in code.
+template <class Derived>
+class repo {
+ public:
+  /// Opens the repo with `Derived::default_config()` (if declared) and the environment's overrides.
+  repo() : repo(default_config_of()) {}
+  /// Opens the repo with `c` and the environment's overrides.
+  explicit repo(const config& c) : config_(c.with_environment()) {
+    open_options w;
+    w.busy_timeout = config_.busy_timeout;
+    writer_ = std::make_unique<connection>(config_.database, w);
+    memory_ = is_memory_path(config_.database);
+    if (config_.log_sql) writer_->set_logger(logger_of());
+  }
+  repo(const repo&) = delete;
+  repo& operator=(const repo&) = delete;
+
+  const config& settings() const noexcept { return config_; }
+
+  /// Turns the SQL log on or off for every connection of this repo.
+  void log_sql(bool on) {
+    std::lock_guard lock(pool_mutex_);
+    config_.log_sql = on;
+    auto l = on ? logger_of() : logger{};
+    writer_->set_logger(l);
+    for (auto& r : readers_) r->set_logger(l);
+  }
+
+  // --- reads -------------------------------------------------------------------------------------------------
+
+  /// Every record the query selects. Throws `ash::exception` on failure.
+  template <class Q>
+    requires is_query<Q>
+  std::vector<typename Q::resource> read(const Q& q) {
+    std::vector<typename Q::resource> out;
+    each(q, [&](typename Q::resource&& r) { out.push_back(std::move(r)); });
+    return out;
+  }
+  template <class Q>
+    requires is_query<Q>
+  result<std::vector<typename Q::resource>> try_read(const Q& q) {
+    return guard([&] { return read(q); });
+  }
+
+  /// Calls `fn(R&&)` for each record, without collecting them.
+  template <class Q, class F>
+    requires is_query<Q>
+  void each(const Q& q, F&& fn) {
+    using R = typename Q::resource;
+    static_assert(!info<R>::polymorphic || Q::table.size() > 0,
+                  "ash: a polymorphic resource is read from a table chosen with query<R>().from<\"table\">()");
+    static constexpr auto& sql = ash::sql::select_sql<Q>;
+    param params[Q::param_count + 1];
+    q.bind(params);
+    with_reader([&](connection& c) {
+      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::param_count), [&](sqlite3_stmt* s) {
+        R r{};
+        read_selected(s, r, typename Q::select_type{});
+        fn(std::move(r));
+      });
+    });
+  }
+
+  /// The one record the query selects, or nothing; an error if it selects more than one.
+  template <class Q>
+    requires is_query<Q>
+  std::optional<typename Q::resource> read_one(const Q& q) {
+    std::optional<typename Q::resource> out;
+    std::size_t n = 0;
+    each(q, [&](typename Q::resource&& r) {
+      if (++n == 1) out = std::move(r);
+    });
+    if (n > 1) {
+      ash::error e;
+      e.kind = error_kind::usage;
+      e.resource = std::string(resource_name<typename Q::resource>);
+      e.message = fmt::format("read_one found {} records, expected at most one", n);
+      throw ash::exception(std::move(e));
+    }
+    return out;
+  }
+
+  /// The number of records the query's filter selects.
+  template <class Q>
+    requires is_query<Q>
+  std::int64_t count(const Q& q) {
+    static constexpr auto& sql = ash::sql::count_sql<Q>;
+    param params[Q::param_count + 1];
+    q.bind(params);
+    std::int64_t n = 0;
+    with_reader([&](connection& c) {
+      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::filter_type::param_count),
+          [&](sqlite3_stmt* s) { n = sqlite3_column_int64(s, 0); });
+    });
+    return n;
+  }
+
+  /// The record with this primary key, or nothing.
+  template <class R, class... K>
+  std::optional<R> get(const K&... key) {
+    static_assert(check_resource<R>());
+    static_assert(info<R>::has_primary_key, "ash: get needs a resource with a primary key");
+    static_assert(sizeof...(K) == info<R>::primary_key.size(), "ash: get needs one value per primary key field");
+    static constexpr auto& sql = ash::sql::get_sql<R>;
+    param params[sizeof...(K)];
+    bind_key_values<R>(params, key...);
+    std::optional<R> out;
+    with_reader([&](connection& c) {
+      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(K)), [&](sqlite3_stmt* s) {
+        R r{};
+        read_record(s, r, std::make_index_sequence<field_count<R>>{});
+        out = std::move(r);
+      });
+    });
+    return out;
+  }
+
+  // --- writes through actions ----------------------------------------------------------------------------------
+
+  /// Runs create action `Action` of `R` with the given field and argument inputs; returns the record.
+  /// Throws `ash::exception` (nothing is written) on a failed validation or constraint.
+  template <class R, ash::detail::fixed_string Action = "create", class... In>
+  R create(In&&... inputs) {
+    return run_create<R, Action, "">(std::forward<In>(inputs)...);
+  }
+  template <class R, ash::detail::fixed_string Action = "create", class... In>
+  result<R> try_create(In&&... inputs) {
+    return guard([&] { return create<R, Action>(std::forward<In>(inputs)...); });
+  }
+  /// `create` into a chosen table of a polymorphic resource.
+  template <class R, ash::detail::fixed_string Table, ash::detail::fixed_string Action = "create", class... In>
+  R create_in(In&&... inputs) {
+    return run_create<R, Action, Table>(std::forward<In>(inputs)...);
+  }
+
+  /// Runs update action `Action` on `record`; returns the updated record.
+  /// A record that no longer exists is a `stale_record` error.
+  template <ash::detail::fixed_string Action = "update", class R, class... In>
+  R update(const R& record, In&&... inputs) {
+    return run_update<Action, "">(record, std::forward<In>(inputs)...);
+  }
+  template <ash::detail::fixed_string Action = "update", class R, class... In>
+  result<R> try_update(const R& record, In&&... inputs) {
+    return guard([&] { return update<Action>(record, std::forward<In>(inputs)...); });
+  }
+
+  /// Runs destroy action `Action` on `record`. A record that no longer exists is `stale_record`.
+  template <ash::detail::fixed_string Action = "destroy", class R, class... In>
+  void destroy(const R& record, In&&... inputs) {
+    run_destroy<Action, "">(record, std::forward<In>(inputs)...);
+  }
+  template <ash::detail::fixed_string Action = "destroy", class R, class... In>
+  result<void> try_destroy(const R& record, In&&... inputs) {
+    try {
+      destroy<Action>(record, std::forward<In>(inputs)...);
+      return {};
+    } catch (const ash::exception& e) {
+      return e.error();
+    }
+  }
+
+  /// Deletes every record the query's filter selects, in one statement; returns how many.
+  template <class Q>
+    requires is_query<Q>
+  std::int64_t destroy_all(const Q& q) {
+    static_assert(info<typename Q::resource>::has_primary_key,
+                  "ash: update and destroy need a resource with a primary key");
+    static constexpr auto& sql = ash::sql::delete_where_sql<Q>;
+    param params[Q::param_count + 1];
+    q.bind(params);
+    std::int64_t n = 0;
+    with_writer([&](connection& c) {
+      n = run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::filter_type::param_count),
+              [](sqlite3_stmt*) {});
+    });
+    return n;
+  }
+
+  /// Inserts a record as it is, with no action logic (defaults, validations): the data layer's
+  /// own insert, for imports and bulk loads. Returns the record with its generated key.
+  template <class R>
+  R insert(R record) {
+    static_assert(check_resource<R>());
+    insert_record<"">(record);
+    return record;
+  }
+
+  // --- transactions -------------------------------------------------------------------------------------------
+
+  /// Runs `fn()` in a transaction (`BEGIN IMMEDIATE`), or in a savepoint when already in one.
+  /// Commits when `fn` returns, rolls back (and rethrows) when it throws.
+  template <class F>
+  decltype(auto) transaction(F&& fn) {
+    if (owns_writer()) {
+      std::string sp = fmt::format("ash_sp_{}", ++depth_);
+      writer_->exec("SAVEPOINT " + sp);
+      try {
+        if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+          fn();
+          writer_->exec("RELEASE " + sp);
+          --depth_;
+        } else {
+          decltype(auto) r = fn();
+          writer_->exec("RELEASE " + sp);
+          --depth_;
+          return r;
+        }
+      } catch (...) {
+        writer_->exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
+        --depth_;
+        throw;
+      }
+    } else {
+      std::unique_lock lock(writer_mutex_);
+      writer_->exec("BEGIN IMMEDIATE");
+      owner_ = std::this_thread::get_id();
+      struct reset {
+        repo* self;
+        ~reset() { self->owner_ = std::thread::id{}; }
+      } r{this};
+      try {
+        if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+          fn();
+          writer_->exec("COMMIT");
+        } else {
+          decltype(auto) out = fn();
+          writer_->exec("COMMIT");
+          return out;
+        }
+      } catch (...) {
+        if (writer_->in_transaction()) writer_->exec("ROLLBACK");
+        throw;
+      }
+    }
+  }
+
+  // --- schema -------------------------------------------------------------------------------------------------
+
+  /// Creates the table of `R` and its indexes if they do not exist (the same DDL the migration
+  /// generator writes). `table` names the table of a polymorphic resource.
+  template <class R>
+  void create_table(std::string_view table = {}) {
+    static_assert(check_resource<R>());
+    auto t = table_schema_of<R>(table);
+    with_writer([&](connection& c) {
+      for (const auto& sql : ash::sql::create_table_statements(t, true)) c.exec(sql);
+    });
+  }
+
+  /// Runs SQL with no parameters and no results on the writer (schema changes, pragmas).
+  void exec(std::string_view sql) {
+    with_writer([&](connection& c) { c.exec(sql); });
+  }
+
+  /// Runs `fn(connection&)` on the writer connection, holding it for the call.
+  template <class F>
+  decltype(auto) with_writer(F&& fn) {
+    if (owns_writer()) return fn(*writer_);
+    std::lock_guard lock(writer_mutex_);
+    owner_ = std::this_thread::get_id();
+    struct reset {
+      repo* self;
+      ~reset() { self->owner_ = std::thread::id{}; }
+    } r{this};
+    return fn(*writer_);
+  }
+
+  /// Runs `fn(connection&)` on a reader (the writer inside a transaction, or for in-memory databases).
+  template <class F>
+  decltype(auto) with_reader(F&& fn) {
+    if (owns_writer() || memory_ || config_.pool_size == 0) return with_writer(std::forward<F>(fn));
+    connection* c = acquire_reader();
+    struct give_back {
+      repo* self;
+      connection* c;
+      ~give_back() { self->release_reader(c); }
+    } g{this, c};
+    return fn(*c);
+  }
+
+ private:
+  static config default_config_of() {
+    if constexpr (requires { Derived::default_config(); }) return Derived::default_config();
+    else return config{};
+  }
+  logger logger_of() const { return config_.log ? config_.log : logger(&log_to_stderr); }
+
+  bool owns_writer() const noexcept { return owner_ == std::this_thread::get_id(); }
+
+  connection* acquire_reader() {
+    std::unique_lock lock(pool_mutex_);
+    for (;;) {
+      if (!free_.empty()) {
+        connection* c = free_.back();
+        free_.pop_back();
+        return c;
+      }
+      if (readers_.size() < static_cast<std::size_t>(config_.pool_size)) {
+        open_options o;
+        o.read_only = true;
+        o.busy_timeout = config_.busy_timeout;
+        readers_.push_back(std::make_unique<connection>(config_.database, o));
+        if (config_.log_sql) readers_.back()->set_logger(logger_of());
+        return readers_.back().get();
+      }
+      pool_cv_.wait(lock);
+    }
+  }
+  void release_reader(connection* c) {
+    {
+      std::lock_guard lock(pool_mutex_);
+      free_.push_back(c);
+    }
+    pool_cv_.notify_one();
+  }
+
+  template <class R, std::size_t... I>
+  static void read_selected(sqlite3_stmt* s, R& r, selection<I...>) {
+    if constexpr (sizeof...(I) == 0) read_record(s, r, std::make_index_sequence<field_count<R>>{});
+    else read_record(s, r, std::index_sequence<I...>{});
+  }
+
+  template <class R, class... K>
+  static void bind_key_values(param* p, const K&... key) {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((bind_value(field_type_t<R, info<R>::primary_key[J]>(key), p[J])), ...);
+    }(std::index_sequence_for<K...>{});
+  }
+  template <class R>
+  static void bind_key(param* p, const R& record) {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((bind_value(get_field<info<R>::primary_key[J]>(record), p[J])), ...);
+    }(std::make_index_sequence<info<R>::primary_key.size()>{});
+  }
+
+  template <class F>
+  static auto guard(F&& fn) -> result<decltype(fn())> {
+    try {
+      return fn();
+    } catch (const ash::exception& e) {
+      return e.error();
+    }
+  }
+
+  // --- action machinery -----------------------------------------------------------------------------------------
+
+  template <class R, action_type K, ash::detail::fixed_string Action>
+  static constexpr auto find_action() {
+    constexpr std::size_t i = action_index<R, K, Action>();
+    if constexpr (i == npos) {
+      static_assert(i != npos, "ash: the resource has no action of this kind with this name (see the next error)");
+      (void)sizeof(diag::resource_has_no_action_of_this_kind_named<R, Action>);
+      return 0;
+    } else {
+      return std::get<i>(actions_of<R>());
+    }
+  }
+
+  /// Whether field I may be set by callers of action A.
+  template <class R, class A, std::size_t I>
+  static constexpr bool accepts() {
+    if constexpr (std::is_same_v<typename A::accept_type, accept_all>) {
+      return info<R>::writable[I] && !info<R>::is_primary_key(I);
+    } else {
+      constexpr auto acts = actions_of<R>();
+      constexpr auto a = std::get<action_index<R, A::type, ash::detail::to_fixed<A::name.size() + 1>(A::name)>()>(acts);
+      bool found = false;
+      std::apply([&](auto... m) { ((found = found || ash::detail::member_index<R>(m) == I), ...); }, a.accepted);
+      return found;
+    }
+  }
+
+  template <class R, class A, ash::detail::fixed_string Action, class In>
+  static constexpr void check_input() {
+    using I = std::remove_cvref_t<In>;
+    if constexpr (is_field_input<I>) {
+      using C = typename I::column;
+      static_assert(std::is_same_v<typename C::resource, R>, "ash: an input sets a field of another resource");
+      if constexpr (std::is_same_v<typename C::resource, R>) {
+        constexpr bool ok = accepts<R, A, C::index>();
+        static_assert(ok, "ash: the action does not accept this field (see the next error for which)");
+        if constexpr (!ok) (void)sizeof(diag::action_does_not_accept_field<R, Action, field_name_fs<R, C::index>>);
+      }
+    } else if constexpr (is_argument_input<I>) {
+      constexpr bool ok = std::apply([](auto... a) { return ((decltype(a)::name == I::name) || ... || false); }, typename A::args_type{});
+      static_assert(ok, "ash: the action has no argument of this name (see the next error)");
+      if constexpr (!ok)
+        (void)sizeof(diag::action_has_no_argument_named<R, Action, ash::detail::to_fixed<I::name.size() + 1>(I::name)>);
+    } else {
+      static_assert(is_field_input<I> || is_argument_input<I>,
+                    "ash: actions take ash::set(field, value) and ash::arg<\"name\">(value) inputs");
+    }
+  }
+
+  /// Applies inputs to the record and collects arguments; returns the mask of fields set.
+  template <class R, class... In>
+  static void apply_inputs(R& record, arguments& args, std::vector<bool>& set, In&&... inputs) {
+    (
+        [&](auto&& in) {
+          using I = std::remove_cvref_t<decltype(in)>;
+          if constexpr (is_field_input<I>) {
+            get_field<I::column::index>(record) = std::move(in.value);
+            set[I::column::index] = true;
+          } else if constexpr (is_argument_input<I>) {
+            args.put(I::name, std::move(in.value));
+          }
+        }(std::forward<In>(inputs)),
+        ...);
+  }
+
+  template <class R, class A>
+  static void apply_changes(const A& action, R& record, const arguments& args, std::vector<bool>& set) {
+    std::apply(
+        [&](const auto&... ch) {
+          (
+              [&] {
+                std::size_t idx = field_index(ch.member);
+                if constexpr (requires { ch.value; }) record.*(ch.member) = ch.value;
+                else record.*(ch.member) = ch.fn(record, args);
+                set[idx] = true;
+              }(),
+              ...);
+        },
+        action.changes);
+  }
+
+  template <class R, class A>
+  static std::optional<ash::error> validate(const A& action, const R& record, const arguments& args,
+                                            const std::vector<bool>& set, bool creating) {
+    std::optional<ash::error> err;
+    auto fail = [&](std::string_view field, std::string msg, error_kind k) {
+      if (err) return;
+      ash::error e;
+      e.kind = k;
+      e.resource = std::string(resource_name<R>);
+      e.action = std::string(A::name);
+      e.field = std::string(field);
+      e.message = std::move(msg);
+      err = std::move(e);
+    };
+    // Required arguments.
+    std::apply(
+        [&](auto... a) {
+          ((decltype(a)::is_required && !has_argument(args, decltype(a)::name)
+                ? fail(decltype(a)::name, "is required", error_kind::required)
+                : void()),
+           ...);
+        },
+        typename A::args_type{});
+    // Attribute constraints on the fields being written.
+    if constexpr (ash::detail::has_attributes<resource<R>>)
+      ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
+        std::size_t i = ash::detail::member_index<R>(decl.member);
+        if (!set[i]) return;
+        const auto& v = record.*(decl.member);
+        using V = std::remove_cvref_t<decltype(v)>;
+        if constexpr (std::is_same_v<unwrap_optional_t<V>, std::string>) {
+          const std::string* s = nullptr;
+          if constexpr (is_optional_v<V>) s = v ? &*v : nullptr;
+          else s = &v;
+          if (s && s->size() > decl.max_len)
+            fail(field_list<R>::names[i], fmt::format("must be at most {} characters", decl.max_len), error_kind::invalid_attribute);
+          if (s && s->size() < decl.min_len)
+            fail(field_list<R>::names[i], fmt::format("must be at least {} characters", decl.min_len), error_kind::invalid_attribute);
+        }
+      });
+    // The action's validations, in order.
+    std::apply(
+        [&](const auto&... v) {
+          (
+              [&] {
+                using Vt = std::remove_cvref_t<decltype(v)>;
+                if constexpr (requires { v.pred(record, args); }) {
+                  if (!v.pred(record, args)) fail(v.field, std::string(v.message), error_kind::validation);
+                } else if constexpr (requires { v.pred; }) {
+                  if (!v.pred(record.*(v.member))) fail(field_list<R>::names[field_index(v.member)], std::string(v.message), error_kind::validation);
+                } else {
+                  std::size_t i = field_index(v.member);
+                  const auto& value = record.*(v.member);
+                  bool present = true;
+                  if constexpr (is_optional_v<std::remove_cvref_t<decltype(value)>>) present = value.has_value();
+                  if constexpr (requires { value.empty(); }) present = !value.empty();
+                  if (creating && !set[i]) present = false;
+                  if (!present) fail(field_list<R>::names[i], "is required", error_kind::required);
+                }
+                (void)sizeof(Vt);
+              }(),
+              ...);
+        },
+        action.validations);
+    return err;
+  }
+
+  static bool has_argument(const arguments& args, std::string_view name) { return args.has(name); }
+
+  template <class R>
+  static void apply_defaults(R& record) {
+    if constexpr (ash::detail::has_attributes<resource<R>>)
+      ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
+        using D = typename std::remove_cvref_t<decltype(decl)>::default_type;
+        if constexpr (!std::is_void_v<D>) {
+          using F = std::remove_cvref_t<decltype(record.*(decl.member))>;
+          record.*(decl.member) = F(unwrap_optional_t<F>(decl.default_val));
+        }
+      });
+  }
+
+  template <class R>
+  static void stamp(R& record, bool creating, std::vector<bool>* set) {
+    if constexpr (ash::detail::has_attributes<resource<R>>) {
+      auto now = utc_now();
+      ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
+        if (decl.role == attribute_role::update_timestamp || (creating && decl.role == attribute_role::create_timestamp)) {
+          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(record.*(decl.member))>, utc_datetime>) {
+            record.*(decl.member) = now;
+            if (set) (*set)[ash::detail::member_index<R>(decl.member)] = true;
+          }
+        }
+      });
+    }
+  }
+
+  template <ash::detail::fixed_string Table, class R>
+  void insert_record(R& record) {
+    static constexpr auto& sql = ash::sql::insert_sql<R, Table>;
+    constexpr std::size_t n = field_count<R>;
+    param params[n];
+    std::size_t k = 0;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((info<R>::generated(I) ? void() : bind_value(get_field<I>(record), params[k++])), ...);
+    }(std::make_index_sequence<n>{});
+    with_writer([&](connection& c) {
+      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, k), [](sqlite3_stmt*) {});
+      if constexpr (info<R>::generation == key_generation::autoincrement) {
+        using K = std::remove_cvref_t<decltype(get_field<info<R>::primary_key[0]>(record))>;
+        get_field<info<R>::primary_key[0]>(record) = static_cast<K>(c.last_insert_rowid());
+      }
+    });
+  }
+
+  template <class R, ash::detail::fixed_string Action, ash::detail::fixed_string Table, class... In>
+  R run_create(In&&... inputs) {
+    static_assert(check_resource<R>());
+    constexpr auto action = find_action<R, action_type::create, Action>();
+    using A = decltype(action);
+    (check_input<R, A, Action, In>(), ...);
+    R record{};
+    apply_defaults(record);
+    arguments args;
+    std::vector<bool> set(field_count<R>, false);
+    apply_inputs(record, args, set, std::forward<In>(inputs)...);
+    apply_changes(action, record, args, set);
+    stamp(record, true, &set);
+    if constexpr (info<R>::generation == key_generation::uuid_v4) {
+      auto& key = get_field<info<R>::primary_key[0]>(record);
+      if (key.is_nil()) key = uuid::generate();
+    }
+    if (auto err = validate(action, record, args, set, true)) throw ash::exception(std::move(*err));
+    try {
+      insert_record<Table>(record);
+    } catch (ash::exception& e) {
+      throw ash::exception(with_context<R, A>(e.error()));
+    }
+    return record;
+  }
+
+  template <class R, class A>
+  static ash::error with_context(ash::error e) {
+    e.resource = std::string(resource_name<R>);
+    e.action = std::string(A::name);
+    return e;
+  }
+
+  /// Fields written by an update with inputs `In...`: the inputs, the action's changes, and
+  /// update timestamps; sorted, without repeats.
+  template <class R, class A, class... In>
+  static constexpr auto update_fields() {
+    std::array<bool, field_count<R>> mask{};
+    (
+        [&] {
+          using I = std::remove_cvref_t<In>;
+          if constexpr (is_field_input<I>) mask[I::column::index] = true;
+        }(),
+        ...);
+    constexpr auto acts = actions_of<R>();
+    constexpr auto a = std::get<action_index<R, A::type, ash::detail::to_fixed<A::name.size() + 1>(A::name)>()>(acts);
+    std::apply([&](auto... ch) { ((mask[field_index(ch.member)] = true), ...); }, a.changes);
+    if constexpr (ash::detail::has_attributes<resource<R>>)
+      ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
+        if (decl.role == attribute_role::update_timestamp) mask[ash::detail::member_index<R>(decl.member)] = true;
+      });
+    return mask;
+  }
+
+  template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
+  R run_update(const R& original, In&&... inputs) {
+    static_assert(check_resource<R>());
+    static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
+    if constexpr (info<R>::has_primary_key) {
+      constexpr auto action = find_action<R, action_type::update, Action>();
+      using A = decltype(action);
+      (check_input<R, A, Action, In>(), ...);
+      R record = original;
+      arguments args;
+      std::vector<bool> set(field_count<R>, false);
+      apply_inputs(record, args, set, std::forward<In>(inputs)...);
+      apply_changes(action, record, args, set);
+      stamp(record, false, &set);
+      if (auto err = validate(action, record, args, set, false)) throw ash::exception(std::move(*err));
+      static constexpr auto mask = update_fields<R, A, In...>();
+      static constexpr std::size_t count = [] {
+        std::size_t n = 0;
+        for (bool b : mask) n += b;
+        return n;
+      }();
+      if constexpr (count == 0) {
+        return record;  // nothing to write, as in Ash: no statement runs
+      } else {
+        static constexpr auto fields = [] {
+          std::array<std::size_t, count> out{};
+          std::size_t k = 0;
+          for (std::size_t i = 0; i < mask.size(); ++i)
+            if (mask[i]) out[k++] = i;
+          return out;
+        }();
+        run_update_statement<Table>(record, original, std::make_index_sequence<count>{}, std::integral_constant<const decltype(fields)*, &fields>{}, [] {
+          return A{};
+        });
+        return record;
+      }
+    } else {
+      return original;
+    }
+  }
+
+  template <ash::detail::fixed_string Table, class R, std::size_t... J, auto* Fields, class AF>
+  void run_update_statement(const R& record, const R& original, std::index_sequence<J...>,
+                            std::integral_constant<decltype(Fields), Fields>, AF) {
+    using A = decltype(AF{}());
+    static constexpr auto& sql = ash::sql::update_sql<R, Table, (*Fields)[J]...>;
+    constexpr std::size_t nk = info<R>::primary_key.size();
+    param params[sizeof...(J) + nk];
+    ((bind_value(get_field<(*Fields)[J]>(record), params[J])), ...);
+    bind_key(params + sizeof...(J), original);
+    std::int64_t changed = 0;
+    try {
+      with_writer([&](connection& c) {
+        changed = run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(J) + nk),
+                      [](sqlite3_stmt*) {});
+      });
+    } catch (ash::exception& e) {
+      throw ash::exception(with_context<R, A>(e.error()));
+    }
+    if (changed == 0) throw ash::exception(stale<R, A>());
+  }
+
+  template <class R, class A>
+  static ash::error stale() {
+    ash::error e;
+    e.kind = error_kind::stale_record;
+    e.resource = std::string(resource_name<R>);
+    e.action = std::string(A::name);
+    e.message = "the record was not found: it was changed or deleted since it was read";
+    return e;
+  }
+
+  template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
+  void run_destroy(const R& record, In&&... inputs) {
+    static_assert(check_resource<R>());
+    static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
+    if constexpr (info<R>::has_primary_key) {
+      constexpr auto action = find_action<R, action_type::destroy, Action>();
+      using A = decltype(action);
+      (check_input<R, A, Action, In>(), ...);
+      arguments args;
+      std::vector<bool> set(field_count<R>, false);
+      R copy = record;
+      apply_inputs(copy, args, set, std::forward<In>(inputs)...);
+      if (auto err = validate(action, copy, args, set, false)) throw ash::exception(std::move(*err));
+      static constexpr auto& sql = ash::sql::delete_sql<R, Table>;
+      constexpr std::size_t nk = info<R>::primary_key.size();
+      param params[nk];
+      bind_key(params, record);
+      std::int64_t changed = 0;
+      try {
+        with_writer([&](connection& c) {
+          changed = run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, nk), [](sqlite3_stmt*) {});
+        });
+      } catch (ash::exception& e) {
+        throw ash::exception(with_context<R, A>(e.error()));
+      }
+      if (changed == 0) throw ash::exception(stale<R, A>());
+    }
+  }
+
+  config config_;
+  std::unique_ptr<connection> writer_;
+  bool memory_ = false;
+  std::mutex writer_mutex_;
+  std::atomic<std::thread::id> owner_{};
+  int depth_ = 0;
+  std::mutex pool_mutex_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<connection>> readers_;
+  std::vector<connection*> free_;
+};
+
+}  // namespace ash::sqlite

@@ -1,0 +1,71 @@
+#pragma once
+/// \file
+/// Moving values between records and statements: binding fields, reading columns.
+
+#include <sqlite3.h>
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "ash/core/fields.hpp"
+#include "ash/core/param.hpp"
+#include "ash/core/types.hpp"
+
+namespace ash::sqlite {
+
+/// Writes a field value (possibly optional) into a parameter.
+template <class T>
+void bind_value(const T& v, param& p) {
+  if constexpr (is_optional_v<T>) {
+    if (v) type_traits<unwrap_optional_t<T>>::bind(*v, p);
+    else p.set_null();
+  } else {
+    type_traits<T>::bind(v, p);
+  }
+}
+
+/// Reads column `c` of the current row into `out`; a NULL empties an optional.
+///
+/// Throws `ash::exception` if stored text is not a valid value of the type (an unknown enum
+/// name, a malformed UUID or timestamp).
+template <class T>
+void read_value(sqlite3_stmt* s, int c, T& out) {
+  if constexpr (is_optional_v<T>) {
+    if (sqlite3_column_type(s, c) == SQLITE_NULL) {
+      out.reset();
+    } else {
+      unwrap_optional_t<T> v{};
+      read_value(s, c, v);
+      out = std::move(v);
+    }
+  } else {
+    using tt = type_traits<T>;
+    if constexpr (tt::storage == storage_class::integer) {
+      out = tt::read_int(sqlite3_column_int64(s, c));
+    } else if constexpr (tt::storage == storage_class::real) {
+      out = tt::read_real(sqlite3_column_double(s, c));
+    } else if constexpr (tt::storage == storage_class::text) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
+      std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(s, c));
+      out = tt::read_text(p ? std::string_view{p, n} : std::string_view{});
+    } else {
+      const auto* p = static_cast<const std::byte*>(sqlite3_column_blob(s, c));
+      std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(s, c));
+      out = tt::read_blob(p, n);
+    }
+  }
+}
+
+/// Reads the selected fields `I...` (all fields when empty) of the current row into `record`.
+template <class R, std::size_t... I>
+void read_record(sqlite3_stmt* s, R& record, std::index_sequence<I...>) {
+  int c = 0;
+  ((read_value(s, c++, get_field<I>(record))), ...);
+}
+
+/// Reads an aggregate positionally (any struct: `select_into<Projection>`), one column per field.
+template <class T>
+void read_positional(sqlite3_stmt* s, T& out);
+
+}  // namespace ash::sqlite
