@@ -131,23 +131,33 @@ TEST_CASE("an added reference column without a default: ADD COLUMN with its REFE
 }
 
 TEST_CASE("a removed column is commented out unless drop_columns") {
-  auto before = test_support::tickets();
-  auto after = before;
-  after.attributes.erase(after.attributes.begin() + 2);  // status
+  auto after = test_support::tickets();
+  auto before = after;
+  auto status = column("state", "text", false);
+  status.default_sql = "'open'";
+  before.attributes.push_back(status);
   const auto kept = change(before, after);
   REQUIRE(kept.operations.size() == 1);
   CHECK(kept.operations[0].kind == operation_kind::remove_column);
   CHECK(kept.operations[0].commented);
   const auto text = render_migration(kept, "remove_status");
-  CHECK(text.find("-- The column tickets.status is no longer declared. It is kept; generate with --drop-columns to drop it.\n"
-                  "-- ALTER TABLE \"tickets\" DROP COLUMN \"status\";\n") != std::string::npos);
+  CHECK(text.find("-- The column tickets.state is no longer declared. It is kept; generate with --drop-columns to drop it.\n"
+                  "-- ALTER TABLE \"tickets\" DROP COLUMN \"state\";\n") != std::string::npos);
   CHECK(text.find("\nALTER TABLE") == std::string::npos);
 
   const auto dropped = change(before, after, {true, {}});
   REQUIRE(dropped.operations.size() == 1);
   CHECK_FALSE(dropped.operations[0].commented);
-  CHECK(dropped.operations[0].up == strings{R"(ALTER TABLE "tickets" DROP COLUMN "status")"});
-  CHECK(dropped.operations[0].down == strings{R"(ALTER TABLE "tickets" ADD COLUMN "status" TEXT NOT NULL DEFAULT ('open'))"});
+  CHECK(dropped.operations[0].up == strings{R"(ALTER TABLE "tickets" DROP COLUMN "state")"});
+  CHECK(dropped.operations[0].down == strings{R"(ALTER TABLE "tickets" ADD COLUMN "state" TEXT NOT NULL DEFAULT ('open'))"});
+
+  // A column from the middle of the table is dropped by a rebuild, so that the way back
+  // restores the column order.
+  auto middle = before;
+  middle.attributes.erase(middle.attributes.begin() + 1);
+  const auto rebuilt = change(before, middle, {true, {}});
+  REQUIRE(rebuilt.operations.size() == 1);
+  CHECK(rebuilt.operations[0].description == "rebuild table tickets: column subject is dropped from the middle of the table");
 }
 
 TEST_CASE("a renamed column: the resolver is asked, and yes gives RENAME COLUMN") {

@@ -308,9 +308,16 @@ inline std::vector<operation> diff_table(const std::optional<schema::table>& old
       reasons.push_back("the primary key changes at " + a.source);
     if (before->references != a.references) reasons.push_back("the reference of " + a.source + " changes");
   }
-  if (opts.drop_columns)
+  if (opts.drop_columns) {
     for (const auto* a : removed)
       if (!detail::droppable_column(*a)) reasons.push_back("column " + a->source + " cannot be dropped by ALTER TABLE");
+    // The way back re-adds dropped columns with ADD COLUMN, which appends: only trailing
+    // columns come back where they were. Others need a rebuild to keep the column order.
+    const std::size_t first_trailing = old->attributes.size() - removed.size();
+    for (const auto* a : removed)
+      if (static_cast<std::size_t>(a - old->attributes.data()) < first_trailing && detail::droppable_column(*a))
+        reasons.push_back("column " + a->source + " is dropped from the middle of the table");
+  }
 
   auto remove_note = [&](const schema::attribute& a) {
     return "The column " + tn + "." + a.source +
@@ -382,6 +389,9 @@ inline std::vector<operation> diff_table(const std::optional<schema::table>& old
     if (!opts.drop_columns) {
       op.commented = true;
       op.notes.push_back(remove_note(*a));
+    } else if (!a->allow_nil && !a->default_sql) {
+      op.notes.push_back("Rolling back re-adds " + tn + "." + a->source +
+                         " as NOT NULL without a default, which SQLite refuses while the table has rows.");
     }
     ops.push_back(std::move(op));
   }
