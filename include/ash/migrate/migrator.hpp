@@ -149,7 +149,7 @@ inline void run_script(sqlite::connection& c, const migration_file& m, std::stri
     if (!s) continue;  // whitespace or comments only
     std::string text(start, static_cast<std::size_t>(tail - start));
     text.erase(0, std::min(text.size(), text.find_first_not_of(" \t\r\n")));
-    if (log_sql) log_sql(text);
+    if (log_sql) log_sql(skip_leading_comments(text));
     const bool fk_check = starts_with_ci(skip_leading_comments(text), "PRAGMA foreign_key_check");
     std::string violation;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
