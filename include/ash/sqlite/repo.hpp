@@ -761,25 +761,11 @@ class repo {
       apply_changes(action, record, args, set);
       stamp(record, false, &set);
       if (auto err = validate(action, record, args, set, false)) throw ash::exception(std::move(*err));
-      static constexpr auto mask = update_fields<R, A, In...>();
-      static constexpr std::size_t count = [] {
-        std::size_t n = 0;
-        for (bool b : mask) n += b;
-        return n;
-      }();
+      constexpr std::size_t count = update_field_list<R, A, In...>.size();
       if constexpr (count == 0) {
         return record;  // nothing to write, as in Ash: no statement runs
       } else {
-        static constexpr auto fields = [] {
-          std::array<std::size_t, count> out{};
-          std::size_t k = 0;
-          for (std::size_t i = 0; i < mask.size(); ++i)
-            if (mask[i]) out[k++] = i;
-          return out;
-        }();
-        run_update_statement<Table>(record, original, std::make_index_sequence<count>{}, std::integral_constant<const decltype(fields)*, &fields>{}, [] {
-          return A{};
-        });
+        run_update_statement<Table, R, A, In...>(record, original, std::make_index_sequence<count>{});
         return record;
       }
     } else {
@@ -787,14 +773,29 @@ class repo {
     }
   }
 
-  template <ash::detail::fixed_string Table, class R, std::size_t... J, auto* Fields, class AF>
-  void run_update_statement(const R& record, const R& original, std::index_sequence<J...>,
-                            std::integral_constant<decltype(Fields), Fields>, AF) {
-    using A = decltype(AF{}());
-    static constexpr auto& sql = ash::sql::update_sql<R, Table, (*Fields)[J]...>;
+  /// The field indexes an update writes, as a constant array.
+  template <class R, class A, class... In>
+  static constexpr auto update_field_list = [] {
+    constexpr auto mask = update_fields<R, A, In...>();
+    constexpr std::size_t n = [&] {
+      std::size_t k = 0;
+      for (bool b : mask) k += b;
+      return k;
+    }();
+    std::array<std::size_t, n> out{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < mask.size(); ++i)
+      if (mask[i]) out[k++] = i;
+    return out;
+  }();
+
+  template <ash::detail::fixed_string Table, class R, class A, class... In, std::size_t... J>
+  void run_update_statement(const R& record, const R& original, std::index_sequence<J...>) {
+    static constexpr auto& fields = update_field_list<R, A, In...>;
+    static constexpr auto& sql = ash::sql::update_sql<R, Table, fields[J]...>;
     constexpr std::size_t nk = info<R>::primary_key.size();
     param params[sizeof...(J) + nk];
-    ((bind_value(get_field<(*Fields)[J]>(record), params[J])), ...);
+    ((bind_value(get_field<fields[J]>(record), params[J])), ...);
     bind_key(params + sizeof...(J), original);
     std::int64_t changed = 0;
     try {
