@@ -320,9 +320,16 @@ inline int generate_task(const project& p, const arguments& a, console& io) {
   for (auto& t : tables)
     if (t.repo.empty()) t.repo = p.repo_name;
 
+  if (!unused.empty()) {
+    // A dry run first proves that every --rename answer was asked for, so that a mistyped
+    // answer writes nothing (the resolver removes each answer it uses from `unused`).
+    auto dry = o;
+    dry.dry_run = true;
+    migrate::generate(tables, dry);
+    if (!unused.empty())
+      migrate::detail::fail("--rename " + *unused.begin() + " does not match a removed and an added column; nothing written");
+  }
   const auto r = migrate::generate(tables, o);
-  if (!unused.empty())
-    migrate::detail::fail("--rename " + *unused.begin() + " does not match a removed and an added column; nothing written");
   if (!r.changed()) {
     if (!quiet) io.out << migrate::no_changes_message << "\n";
     return 0;
