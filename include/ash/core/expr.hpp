@@ -147,11 +147,7 @@ namespace detail {
 inline void append_json(std::string& out, const param& v) {
   switch (v.kind()) {
     case storage_class::integer: out += std::to_string(v.as_int()); break;
-    case storage_class::real: {
-      std::string s = std::to_string(v.as_real());
-      out += s;
-      break;
-    }
+    case storage_class::real: out += format_double(v.as_real()); break;
     case storage_class::text:
     case storage_class::blob:  // blobs are refused by `in` at compile time
       out += '"';

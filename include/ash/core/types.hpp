@@ -8,7 +8,9 @@
 /// TEXT) live in `ash/types/json.hpp`. Users add types by specialising `ash::type_traits`.
 
 #include <array>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -74,6 +76,16 @@ inline constexpr char hex_digits[] = "0123456789abcdef";
 constexpr int hex_value(char c) {
   return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
+/// `v` as the shortest text that reads back as the same double (`std::to_string` keeps only six
+/// decimals). Infinities become `9e999` / `-9e999`, which SQLite and its JSON parser read back as
+/// infinities; NaN, which SQLite stores as NULL, becomes `null`.
+inline std::string format_double(double v) {
+  if (std::isnan(v)) return "null";
+  if (std::isinf(v)) return v > 0 ? "9e999" : "-9e999";
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
 /// Writes `v` as `width` decimal digits, zero-padded.
 inline char* put_digits(char* out, long long v, int width) {
   for (int i = width - 1; i >= 0; --i) {
@@ -125,10 +137,7 @@ struct type_traits<double> {
   static constexpr compare_kind compare = compare_kind::numeric;
   static void bind(double v, param& p) noexcept { p.set_real(v); }
   static double read_real(double v) noexcept { return v; }
-  static std::string sql_default(double v) {
-    std::string s = std::to_string(v);
-    return s;
-  }
+  static std::string sql_default(double v) { return detail::format_double(v); }
 };
 
 template <>

@@ -25,10 +25,18 @@ void bind_value(const T& v, param& p) {
   }
 }
 
+/// Reports a stored value of another kind than its field's (text in an integer column, a
+/// fraction in an integer column): an `invalid_attribute` error naming the value, not a silent 0.
+[[noreturn]] inline void wrong_kind(sqlite3_stmt* s, int c, std::string_view type) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
+  std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(s, c));
+  ash::detail::bad_stored_value(type, p ? std::string_view{p, n} : std::string_view{});
+}
+
 /// Reads column `c` of the current row into `out`; a NULL empties an optional.
 ///
 /// Throws `ash::exception` if stored text is not a valid value of the type (an unknown enum
-/// name, a malformed UUID or timestamp).
+/// name, a malformed UUID or timestamp), or if a number field holds text, a blob, or a fraction.
 template <class T>
 void read_value(sqlite3_stmt* s, int c, T& out) {
   if constexpr (is_optional_v<T>) {
@@ -42,8 +50,14 @@ void read_value(sqlite3_stmt* s, int c, T& out) {
   } else {
     using tt = type_traits<T>;
     if constexpr (tt::storage == storage_class::integer) {
+      const int type = sqlite3_column_type(s, c);
+      if (type == SQLITE_TEXT || type == SQLITE_BLOB ||
+          (type == SQLITE_FLOAT && sqlite3_column_double(s, c) != static_cast<double>(sqlite3_column_int64(s, c))))
+        wrong_kind(s, c, tt::migration_type);
       out = tt::read_int(sqlite3_column_int64(s, c));
     } else if constexpr (tt::storage == storage_class::real) {
+      const int type = sqlite3_column_type(s, c);
+      if (type == SQLITE_TEXT || type == SQLITE_BLOB) wrong_kind(s, c, tt::migration_type);
       out = tt::read_real(sqlite3_column_double(s, c));
     } else if constexpr (tt::storage == storage_class::text) {
       const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
