@@ -44,11 +44,12 @@ struct section {
   bool is_strict = false;
   bool migrate_enabled = true;
   std::string_view base_filter{};
+  bool skip_all_unique_indexes = false;
 
   /// The repo whose database holds this resource.
   template <class R>
   constexpr section<R> repo() const {
-    return {table_name, is_polymorphic, is_strict, migrate_enabled, base_filter};
+    return {table_name, is_polymorphic, is_strict, migrate_enabled, base_filter, skip_all_unique_indexes};
   }
   /// `CREATE TABLE ... STRICT`: SQLite checks every value against the column type.
   constexpr section strict(bool on = true) const {
@@ -66,6 +67,13 @@ struct section {
   constexpr section base_filter_sql(std::string_view sql) const {
     auto s = *this;
     s.base_filter = sql;
+    return s;
+  }
+  /// The migration generator writes no unique index for any identity of this resource
+  /// (`skip_unique_indexes true`); for one identity, use `identity<...>(...).skip_unique_index()`.
+  constexpr section skip_unique_indexes(bool on = true) const {
+    auto s = *this;
+    s.skip_all_unique_indexes = on;
     return s;
   }
 };
@@ -213,6 +221,7 @@ struct identity_decl {
   std::string_view index_name_override{};
   bool nils_distinct = true;
   std::string_view message_text{};
+  bool skip_index = false;
 
   /// The unique index name to use instead of `<table>_<identity>_index`.
   constexpr identity_decl index_name(std::string_view n) const {
@@ -224,6 +233,13 @@ struct identity_decl {
   constexpr identity_decl message(std::string_view m) const {
     auto i = *this;
     i.message_text = m;
+    return i;
+  }
+  /// The migration generator writes no unique index for this identity (AshSqlite's
+  /// `skip_unique_indexes`): the database enforces uniqueness some other way, or not at all.
+  constexpr identity_decl skip_unique_index(bool on = true) const {
+    auto i = *this;
+    i.skip_index = on;
     return i;
   }
 };

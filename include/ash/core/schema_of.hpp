@@ -106,6 +106,8 @@ schema::table table_schema_of(std::string_view table = {}) {
 
   if constexpr (detail::has_identities<meta>)
     detail::for_each(meta::identities, [&](const auto& id) {
+      // A skipped identity has no unique index, so it is left out of snapshots and migrations.
+      if (id.skip_index || meta::sqlite.skip_all_unique_indexes) return;
       schema::identity s;
       s.name = detail::to_s(id.name);
       std::apply([&](auto... m) { (s.keys.push_back(detail::to_s(field_list<R>::names[detail::member_index<R>(m)])), ...); },
