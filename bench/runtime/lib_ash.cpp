@@ -1,0 +1,77 @@
+// ash: the idiomatic API (insert for the bulk load, get, read with filters, the update action).
+#include <ash/ash.hpp>
+
+#include "driver.hpp"
+
+namespace bench {
+struct Repo : ash::sqlite::repo<Repo> {
+  using repo::repo;
+};
+}  // namespace bench
+
+ASH_FIELDS(bench::Item, id, name, status, priority, score);
+
+template <>
+struct ash::resource<bench::Item> {
+  static constexpr auto sqlite = ash::sqlite::table("items").repo<bench::Repo>();
+  static constexpr auto primary_key = ash::integer_primary_key(&bench::Item::id);
+};
+
+namespace bench {
+namespace {
+
+constexpr auto f = ash::fields<Item>;
+using filter_query = decltype(ash::query<Item>().filter(f.status == std::string_view{} and f.priority > std::int64_t{}));
+using contains_query = decltype(ash::query<Item>().filter(ash::contains(f.name, std::string_view{})));
+
+// Every library runs the very statements ash renders.
+static_assert(ash::sql::insert_sql<Item, "">.view() == insert_sql);
+static_assert(ash::sql::get_sql<Item>.view() == get_sql);
+static_assert(ash::sql::select_sql<filter_query>.view() == filter_sql);
+static_assert(ash::sql::select_sql<contains_query>.view() == contains_sql);
+
+class ash_lib {
+ public:
+  // The default configuration (a pool of 4 readers on files); the pragmas are ash's own defaults.
+  explicit ash_lib(const job& j) : repo_({.database = j.memory ? ":memory:" : j.path}) {}
+
+  void* handle() {
+    return repo_.with_writer([](ash::sqlite::connection& c) { return static_cast<void*>(c.handle()); });
+  }
+  void exec(std::string_view sql) { repo_.exec(sql); }
+
+  std::int64_t insert_all(const std::vector<Item>& items) {
+    std::int64_t ids = 0;
+    repo_.transaction([&] {
+      for (const Item& r : items) ids += repo_.insert(r).id;
+    });
+    return ids;
+  }
+
+  void get(std::int64_t id, Item& out) {
+    if (auto r = repo_.get<Item>(id)) out = std::move(*r);
+  }
+
+  std::vector<Item> filter(std::string_view status, std::int64_t priority) {
+    return repo_.read(ash::query<Item>().filter(f.status == status and f.priority > priority));
+  }
+
+  std::vector<Item> contains(std::string_view needle) {
+    return repo_.read(ash::query<Item>().filter(ash::contains(f.name, needle)));
+  }
+
+  void update_all(const std::vector<Item>& records, const std::vector<double>& scores) {
+    repo_.transaction([&] {
+      for (std::size_t k = 0; k < records.size(); ++k) repo_.update(records[k], ash::set(f.score, scores[k]));
+    });
+  }
+
+ private:
+  Repo repo_;
+};
+
+}  // namespace
+
+timing run_ash(const job& j) { return drive<ash_lib>(j); }
+
+}  // namespace bench
