@@ -241,11 +241,16 @@ struct match : detail::expr_base {
   }
 };
 
+namespace detail {
+/// The value type of a fragment: unknown to ash, so it compares with anything.
+struct any_value {};
+}  // namespace detail
+
 /// `fragment("...?...", args...)`: SQL written by hand, with `?` standing for each argument.
 template <detail::fixed_string Text, class... Args>
 struct fragment_node : detail::expr_base {
   /// A fragment's type is unknown to ash: it compares with anything.
-  struct any_value {};
+  using any_value = detail::any_value;
   using value_type = any_value;
   static constexpr std::string_view text = Text.view();
   static constexpr std::size_t param_count = (std::size_t{0} + ... + Args::param_count);
@@ -274,9 +279,10 @@ constexpr std::size_t count_placeholders(std::string_view s) {
 // --- type rules, each testable as a concept --------------------------------------------------------
 
 namespace detail {
+/// Whether `V` is a fragment's unknown type (and not merely some type ash has no traits for).
 template <class V>
 constexpr bool unknown_type() {
-  return std::is_empty_v<V> && !storable<V>;
+  return std::is_same_v<V, any_value>;
 }
 }  // namespace detail
 
