@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(meson ninja-build pkg-config g++ clang-14 python3
           libboost1.81-dev libboost-json1.81-dev libsqlite3-dev libfmt-dev doctest-dev)
 if [ "${ASH_BENCH_DEPS:-1}" = 1 ]; then
-  packages+=(libsqlitecpp-dev libsoci-dev)  # the peers the benchmarks compare against
+  packages+=(libsqlitecpp-dev libsoci-dev time)  # the peers the benchmarks compare against; GNU time
 fi
 missing=()
 for p in "${packages[@]}"; do
