@@ -578,34 +578,69 @@ class repo {
         action.changes);
   }
 
+  /// An error of action A of resource R about `field`.
   template <class R, class A>
-  static std::optional<ash::error> validate(const A& action, const R& record, const arguments& args,
-                                            const std::vector<bool>& set, bool creating) {
+  static ash::error action_error(std::string_view field, std::string message, error_kind kind) {
+    ash::error e;
+    e.kind = kind;
+    e.resource = std::string(resource_name<R>);
+    e.action = std::string(A::name);
+    e.field = std::string(field);
+    e.message = std::move(message);
+    return e;
+  }
+
+  /// The error for the first required argument of action A that was not given, if any. Checked
+  /// before changes run, so a change may rely on its required arguments being there.
+  template <class R, class A>
+  static std::optional<ash::error> missing_argument(const arguments& args) {
     std::optional<ash::error> err;
-    auto fail = [&](std::string_view field, std::string msg, error_kind k) {
-      if (err) return;
-      ash::error e;
-      e.kind = k;
-      e.resource = std::string(resource_name<R>);
-      e.action = std::string(A::name);
-      e.field = std::string(field);
-      e.message = std::move(msg);
-      err = std::move(e);
-    };
-    // Required arguments.
     std::apply(
         [&](auto... a) {
-          ((decltype(a)::is_required && !has_argument(args, decltype(a)::name)
-                ? fail(decltype(a)::name, "is required", error_kind::required)
+          ((!err && decltype(a)::is_required && !has_argument(args, decltype(a)::name)
+                ? void(err = action_error<R, A>(decltype(a)::name, "is required", error_kind::required))
                 : void()),
            ...);
         },
         typename A::args_type{});
+    return err;
+  }
+
+  /// The first failure of the action's checks, in this order: required arguments, required
+  /// fields (so an empty required field "is required" rather than too short), attribute
+  /// constraints, then the other validations as declared. Nothing is checked after a failure: a
+  /// predicate may rely on what an earlier check guarantees.
+  template <class R, class A>
+  static std::optional<ash::error> validate(const A& action, const R& record, const arguments& args,
+                                            const std::vector<bool>& set, bool creating) {
+    std::optional<ash::error> err = missing_argument<R, A>(args);
+    auto fail = [&](std::string_view field, std::string msg, error_kind k) {
+      if (!err) err = action_error<R, A>(field, std::move(msg), k);
+    };
+    // Required fields.
+    std::apply(
+        [&](const auto&... v) {
+          (
+              [&] {
+                if constexpr (!requires { v.pred; }) {
+                  if (err) return;
+                  std::size_t i = field_index(v.member);
+                  const auto& value = record.*(v.member);
+                  bool present = true;
+                  if constexpr (is_optional_v<std::remove_cvref_t<decltype(value)>>) present = value.has_value();
+                  if constexpr (requires { value.empty(); }) present = !value.empty();
+                  if (creating && !set[i]) present = false;
+                  if (!present) fail(field_list<R>::names[i], "is required", error_kind::required);
+                }
+              }(),
+              ...);
+        },
+        action.validations);
     // Attribute constraints on the fields being written.
     if constexpr (ash::detail::has_attributes<resource<R>>)
       ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
         std::size_t i = ash::detail::member_index<R>(decl.member);
-        if (!set[i]) return;
+        if (err || !set[i]) return;
         const auto& v = record.*(decl.member);
         using V = std::remove_cvref_t<decltype(v)>;
         if constexpr (std::is_same_v<unwrap_optional_t<V>, std::string>) {
@@ -618,26 +653,17 @@ class repo {
             fail(field_list<R>::names[i], fmt::format("must be at least {} characters", decl.min_len), error_kind::invalid_attribute);
         }
       });
-    // The action's validations, in order.
+    // The action's other validations, in order.
     std::apply(
         [&](const auto&... v) {
           (
               [&] {
-                using Vt = std::remove_cvref_t<decltype(v)>;
+                if (err) return;
                 if constexpr (requires { v.pred(record, args); }) {
                   if (!v.pred(record, args)) fail(v.field, std::string(v.message), error_kind::validation);
                 } else if constexpr (requires { v.pred; }) {
                   if (!v.pred(record.*(v.member))) fail(field_list<R>::names[field_index(v.member)], std::string(v.message), error_kind::validation);
-                } else {
-                  std::size_t i = field_index(v.member);
-                  const auto& value = record.*(v.member);
-                  bool present = true;
-                  if constexpr (is_optional_v<std::remove_cvref_t<decltype(value)>>) present = value.has_value();
-                  if constexpr (requires { value.empty(); }) present = !value.empty();
-                  if (creating && !set[i]) present = false;
-                  if (!present) fail(field_list<R>::names[i], "is required", error_kind::required);
                 }
-                (void)sizeof(Vt);
               }(),
               ...);
         },
@@ -703,6 +729,7 @@ class repo {
     arguments args;
     std::vector<bool> set(field_count<R>, false);
     apply_inputs(record, args, set, std::forward<In>(inputs)...);
+    if (auto err = missing_argument<R, A>(args)) throw ash::exception(std::move(*err));
     apply_changes(action, record, args, set);
     stamp(record, true, &set);
     if constexpr (info<R>::generation == key_generation::uuid_v4) {
@@ -758,6 +785,7 @@ class repo {
       arguments args;
       std::vector<bool> set(field_count<R>, false);
       apply_inputs(record, args, set, std::forward<In>(inputs)...);
+      if (auto err = missing_argument<R, A>(args)) throw ash::exception(std::move(*err));
       apply_changes(action, record, args, set);
       stamp(record, false, &set);
       if (auto err = validate(action, record, args, set, false)) throw ash::exception(std::move(*err));
