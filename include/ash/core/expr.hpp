@@ -310,14 +310,15 @@ concept boolean = std::is_same_v<typename as_expr_t<E>::value_type, bool> ||
                   detail::unknown_type<typename as_expr_t<E>::value_type>();
 
 namespace diag {
-/// Named in the error when a column is compared with a value of another kind.
-template <class Resource, detail::fixed_string Field, class Value>
+/// Named in the error when a column is compared with a value of another kind
+/// (`Field` is the member pointer, printed `&Ticket::subject`).
+template <class Resource, auto Field, class Value>
 struct cannot_compare_field_with_a_value_of_type;
 /// Named in the error when two expressions of different kinds are compared.
 template <class Left, class Right>
 struct cannot_compare_values_of_types;
 /// Named in the error when like/ilike/contains is used on a column that is not text.
-template <class Resource, detail::fixed_string Field>
+template <class Resource, auto Field>
 struct like_and_contains_need_a_text_field;
 }  // namespace diag
 
@@ -328,9 +329,9 @@ constexpr void check_comparable() {
     using LE = as_expr_t<L>;
     using RE = as_expr_t<R>;
     if constexpr (requires { LE::index; })
-      (void)sizeof(diag::cannot_compare_field_with_a_value_of_type<typename LE::resource, field_name_fs<typename LE::resource, LE::index>, typename RE::value_type>);
+      (void)sizeof(diag::cannot_compare_field_with_a_value_of_type<typename LE::resource, field_member<typename LE::resource, LE::index>, typename RE::value_type>);
     else if constexpr (requires { RE::index; })
-      (void)sizeof(diag::cannot_compare_field_with_a_value_of_type<typename RE::resource, field_name_fs<typename RE::resource, RE::index>, typename LE::value_type>);
+      (void)sizeof(diag::cannot_compare_field_with_a_value_of_type<typename RE::resource, field_member<typename RE::resource, RE::index>, typename LE::value_type>);
     else
       (void)sizeof(diag::cannot_compare_values_of_types<typename LE::value_type, typename RE::value_type>);
   }
@@ -340,7 +341,7 @@ constexpr void check_textual() {
   if constexpr (!textual<E>) {
     using X = as_expr_t<E>;
     if constexpr (requires { X::index; })
-      (void)sizeof(diag::like_and_contains_need_a_text_field<typename X::resource, field_name_fs<typename X::resource, X::index>>);
+      (void)sizeof(diag::like_and_contains_need_a_text_field<typename X::resource, field_member<typename X::resource, X::index>>);
   }
 }
 template <class Op, class L, class R>
@@ -558,7 +559,7 @@ concept filterable = expression<E> && boolean<E> && is_over<std::remove_cvref_t<
 
 namespace diag {
 /// Named in the error when a filter or sort uses a field of another resource.
-template <class Resource, class OtherResource, detail::fixed_string Field>
+template <class Resource, class OtherResource, auto Field>
 struct filter_names_a_field_of_another_resource;
 }  // namespace diag
 
@@ -568,7 +569,7 @@ constexpr void check_over() {
   using F = typename foreign_column<std::remove_cvref_t<E>, R>::type;
   if constexpr (!std::is_void_v<F>)
     (void)sizeof(diag::filter_names_a_field_of_another_resource<R, typename F::resource,
-                                                                field_name_fs<typename F::resource, F::index>>);
+                                                                field_member<typename F::resource, F::index>>);
 }
 }  // namespace detail
 

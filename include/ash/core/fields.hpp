@@ -67,7 +67,12 @@ using field_type_t =
 template <reflected R, std::size_t I>
 inline constexpr std::string_view field_name = field_list<R>::names[I];
 
-/// The I-th field name as a template argument, for diagnostics that must print it.
+/// The I-th field as a member pointer template argument, for diagnostics that must name it:
+/// every compiler prints it as `&helpdesk::Ticket::subject`.
+template <reflected R, std::size_t I>
+inline constexpr auto field_member = std::get<I>(field_list<R>::members);
+
+/// The I-th field name as a template argument.
 template <reflected R, std::size_t I>
 inline constexpr auto field_name_fs = detail::to_fixed<field_name<R, I>.size() + 1>(field_name<R, I>);
 

@@ -44,6 +44,14 @@ constexpr std::size_t member_index(M m) {
   if constexpr (std::is_same_v<typename member_pointer_traits<M>::owner, R>) return field_index(m);
   else return npos;
 }
+
+/// The position of the first member pointer of a tuple that is not a stored field of `R` (npos: none).
+template <class R, class Tuple>
+constexpr std::size_t first_unknown_member(const Tuple& members) {
+  std::size_t bad = npos, k = 0;
+  std::apply([&](auto... m) { ((bad == npos && member_index<R>(m) == npos ? bad = k : 0, ++k), ...); }, members);
+  return bad;
+}
 }  // namespace detail
 
 /// The compile-time facts of resource `R`.
@@ -109,22 +117,24 @@ struct info {
 
 // --- rules, each usable as a concept -------------------------------------------------------------------------
 
+// Named in the errors of check_resource. Names are `diag::name<'c', 'h', ...>` and fields are
+// member pointers (`&Ticket::subject`), which every compiler prints readably.
 namespace diag {
 template <class Resource>
 struct resource_has_no_table_and_is_not_polymorphic;
-template <class Resource, detail::fixed_string Identity>
+template <class Resource, class Identity, auto Member>
 struct identity_names_a_field_that_is_not_in_ASH_FIELDS;
-template <class Resource, detail::fixed_string Relationship>
+template <class Resource, class Relationship, auto Member>
 struct relationship_names_a_field_that_is_not_in_ASH_FIELDS;
-template <class Resource>
+template <class Resource, auto Member>
 struct primary_key_names_a_field_that_is_not_in_ASH_FIELDS;
-template <class Resource>
+template <class Resource, auto Member>
 struct attribute_names_a_field_that_is_not_in_ASH_FIELDS;
-template <class Resource, detail::fixed_string Reference>
+template <class Resource, class Reference>
 struct reference_names_no_belongs_to_relationship;
 template <class Resource>
 struct update_and_destroy_need_a_primary_key;
-template <class Resource, detail::fixed_string Field>
+template <class Resource, auto Field, class Type>
 struct field_type_has_no_ash_type_traits;
 }  // namespace diag
 
@@ -140,12 +150,17 @@ struct rules {
     return true;
   }();
 
-  static constexpr bool attributes_known = [] {
-    bool ok = true;
+  /// The first attribute naming a field not in ASH_FIELDS, as an index (npos: none).
+  static constexpr std::size_t bad_attribute = [] {
+    std::size_t bad = npos, n = 0;
     if constexpr (detail::has_attributes<meta>)
-      detail::for_each(meta::attributes, [&](const auto& a) { ok = ok && detail::member_index<R>(a.member) != npos; });
-    return ok;
+      detail::for_each(meta::attributes, [&](const auto& a) {
+        if (bad == npos && detail::member_index<R>(a.member) == npos) bad = n;
+        ++n;
+      });
+    return bad;
   }();
+  static constexpr bool attributes_known = bad_attribute == npos;
 
   /// The first identity naming a field not in ASH_FIELDS, as an index (npos: none).
   static constexpr std::size_t bad_identity = [] {
@@ -222,25 +237,32 @@ constexpr bool check_resource() {
       (void)sizeof(diag::resource_has_no_table_and_is_not_polymorphic<R>);
     } else if constexpr (rl::untyped_field != npos) {
       static_assert(rl::untyped_field == npos, "ash: a field has a type with no ash::type_traits specialisation");
-      (void)sizeof(diag::field_type_has_no_ash_type_traits<R, field_name_fs<R, rl::untyped_field>>);
+      (void)sizeof(diag::field_type_has_no_ash_type_traits<R, field_member<R, rl::untyped_field>,
+                                                           unwrap_optional_t<field_type_t<R, rl::untyped_field>>>);
     } else if constexpr (!rl::primary_key_known) {
       static_assert(rl::primary_key_known, "ash: the primary key names a field that is not listed in ASH_FIELDS");
-      (void)sizeof(diag::primary_key_names_a_field_that_is_not_in_ASH_FIELDS<R>);
+      constexpr std::size_t k = detail::first_unknown_member<R>(resource<R>::primary_key.members);
+      (void)sizeof(diag::primary_key_names_a_field_that_is_not_in_ASH_FIELDS<R, std::get<k>(resource<R>::primary_key.members)>);
     } else if constexpr (!rl::attributes_known) {
       static_assert(rl::attributes_known, "ash: an attribute names a field that is not listed in ASH_FIELDS");
-      (void)sizeof(diag::attribute_names_a_field_that_is_not_in_ASH_FIELDS<R>);
+      (void)sizeof(diag::attribute_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::at<rl::bad_attribute>(resource<R>::attributes).member>);
     } else if constexpr (rl::bad_identity != npos) {
       static_assert(rl::bad_identity == npos, "ash: an identity names a field that is not listed in ASH_FIELDS");
-      using I = std::remove_cvref_t<decltype(detail::at<rl::bad_identity>(resource<R>::identities))>;
-      (void)sizeof(diag::identity_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::to_fixed<I::name.size() + 1>(I::name)>);
+      constexpr const auto& id = detail::at<rl::bad_identity>(resource<R>::identities);
+      using I = std::remove_cvref_t<decltype(id)>;
+      constexpr std::size_t k = detail::first_unknown_member<R>(id.members);
+      (void)sizeof(diag::identity_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::spelled<detail::to_fixed<I::name.size() + 1>(I::name)>,
+                                                                        std::get<k>(id.members)>);
     } else if constexpr (rl::bad_relationship != npos) {
       static_assert(rl::bad_relationship == npos, "ash: a relationship names a field that is not listed in ASH_FIELDS");
-      using D = std::remove_cvref_t<decltype(detail::at<rl::bad_relationship>(resource<R>::relationships))>;
-      (void)sizeof(diag::relationship_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::to_fixed<D::name.size() + 1>(D::name)>);
+      constexpr const auto& rel = detail::at<rl::bad_relationship>(resource<R>::relationships);
+      using D = std::remove_cvref_t<decltype(rel)>;
+      (void)sizeof(diag::relationship_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::spelled<detail::to_fixed<D::name.size() + 1>(D::name)>,
+                                                                            rel.member>);
     } else if constexpr (rl::bad_reference != npos) {
       static_assert(rl::bad_reference == npos, "ash: a reference names no belongs_to relationship of the resource");
       using D = std::remove_cvref_t<decltype(detail::at<rl::bad_reference>(resource<R>::references))>;
-      (void)sizeof(diag::reference_names_no_belongs_to_relationship<R, detail::to_fixed<D::relationship.size() + 1>(D::relationship)>);
+      (void)sizeof(diag::reference_names_no_belongs_to_relationship<R, detail::spelled<detail::to_fixed<D::relationship.size() + 1>(D::relationship)>>);
     }
     return rl::valid;
   }

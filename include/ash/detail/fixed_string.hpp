@@ -6,6 +6,15 @@
 #include <algorithm>
 #include <cstddef>
 #include <string_view>
+#include <utility>
+
+namespace ash::diag {
+/// A name spelled as a type, `ash::diag::name<'o', 'p', 'e', 'n'>`, for diagnostics: every
+/// compiler prints character arguments as characters, whereas clang 14 prints a string held in
+/// a class-type template argument as an array of numbers.
+template <char... C>
+struct name {};
+}  // namespace ash::diag
 
 namespace ash::detail {
 
@@ -30,6 +39,13 @@ constexpr fixed_string<N> to_fixed(std::string_view s) {
   std::copy_n(s.data(), N - 1, out.value);
   return out;
 }
+
+template <fixed_string S, std::size_t... I>
+diag::name<S.value[I]...> spell_chars(std::index_sequence<I...>);
+
+/// `diag::name<...>` of a fixed string: `spelled<"open">` is `diag::name<'o', 'p', 'e', 'n'>`.
+template <fixed_string S>
+using spelled = decltype(spell_chars<S>(std::make_index_sequence<S.size()>{}));
 
 /// A character array holding SQL text, zero-terminated, with its length.
 template <std::size_t N>

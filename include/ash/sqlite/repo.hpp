@@ -119,12 +119,14 @@ struct index_array {
 };
 }  // namespace detail
 
+// Named in the errors of actions. Names are `diag::name<'o', 'p', 'e', 'n'>` and fields are
+// member pointers (`&Ticket::status`), which every compiler prints readably.
 namespace diag {
-template <class Resource, ash::detail::fixed_string Action>
+template <class Resource, action_type Kind, class Action>
 struct resource_has_no_action_of_this_kind_named;
-template <class Resource, ash::detail::fixed_string Action, ash::detail::fixed_string Field>
+template <class Resource, class Action, auto Field>
 struct action_does_not_accept_field;
-template <class Resource, ash::detail::fixed_string Action, ash::detail::fixed_string Argument>
+template <class Resource, class Action, class Argument>
 struct action_has_no_argument_named;
 template <class Resource>
 struct update_and_destroy_need_a_primary_key;
@@ -319,6 +321,8 @@ class repo {
   std::int64_t destroy_all(const Q& q) {
     static_assert(info<typename Q::resource>::has_primary_key,
                   "ash: update and destroy need a resource with a primary key");
+    if constexpr (!info<typename Q::resource>::has_primary_key)
+      (void)sizeof(diag::update_and_destroy_need_a_primary_key<typename Q::resource>);
     static constexpr auto& sql = ash::sql::delete_where_sql<Q>;
     param params[Q::param_count + 1];
     q.bind(params);
@@ -503,7 +507,7 @@ class repo {
     constexpr std::size_t i = action_index<R, K, Action>();
     if constexpr (i == npos) {
       static_assert(i != npos, "ash: the resource has no action of this kind with this name (see the next error)");
-      (void)sizeof(diag::resource_has_no_action_of_this_kind_named<R, Action>);
+      (void)sizeof(diag::resource_has_no_action_of_this_kind_named<R, K, ash::detail::spelled<Action>>);
       return 0;
     } else {
       return std::get<i>(actions_of<R>());
@@ -533,13 +537,14 @@ class repo {
       if constexpr (std::is_same_v<typename C::resource, R>) {
         constexpr bool ok = accepts<R, A, C::index>();
         static_assert(ok, "ash: the action does not accept this field (see the next error for which)");
-        if constexpr (!ok) (void)sizeof(diag::action_does_not_accept_field<R, Action, field_name_fs<R, C::index>>);
+        if constexpr (!ok) (void)sizeof(diag::action_does_not_accept_field<R, ash::detail::spelled<Action>, field_member<R, C::index>>);
       }
     } else if constexpr (is_argument_input<I>) {
       constexpr bool ok = std::apply([](auto... a) { return ((decltype(a)::name == I::name) || ... || false); }, typename A::args_type{});
       static_assert(ok, "ash: the action has no argument of this name (see the next error)");
       if constexpr (!ok)
-        (void)sizeof(diag::action_has_no_argument_named<R, Action, ash::detail::to_fixed<I::name.size() + 1>(I::name)>);
+        (void)sizeof(diag::action_has_no_argument_named<R, ash::detail::spelled<Action>,
+                                                        ash::detail::spelled<ash::detail::to_fixed<I::name.size() + 1>(I::name)>>);
     } else {
       static_assert(is_field_input<I> || is_argument_input<I>,
                     "ash: actions take ash::set(field, value) and ash::arg<\"name\">(value) inputs");
@@ -721,6 +726,16 @@ class repo {
   template <class R, ash::detail::fixed_string Action, ash::detail::fixed_string Table, class... In>
   R run_create(In&&... inputs) {
     static_assert(check_resource<R>());
+    if constexpr (action_index<R, action_type::create, Action>() == npos) {
+      (void)find_action<R, action_type::create, Action>();  // the error naming the action, and nothing more
+      return R{};
+    } else {
+      return run_create_action<R, Action, Table>(std::forward<In>(inputs)...);
+    }
+  }
+
+  template <class R, ash::detail::fixed_string Action, ash::detail::fixed_string Table, class... In>
+  R run_create_action(In&&... inputs) {
     constexpr auto action = find_action<R, action_type::create, Action>();
     using A = decltype(action);
     (check_input<R, A, Action, In>(), ...);
@@ -777,7 +792,10 @@ class repo {
   R run_update(const R& original, In&&... inputs) {
     static_assert(check_resource<R>());
     static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
-    if constexpr (info<R>::has_primary_key) {
+    // Only the first error is reported: nothing below is instantiated after it.
+    if constexpr (!info<R>::has_primary_key) (void)sizeof(diag::update_and_destroy_need_a_primary_key<R>);
+    else if constexpr (action_index<R, action_type::update, Action>() == npos) (void)find_action<R, action_type::update, Action>();
+    if constexpr (info<R>::has_primary_key && action_index<R, action_type::update, Action>() != npos) {
       constexpr auto action = find_action<R, action_type::update, Action>();
       using A = decltype(action);
       (check_input<R, A, Action, In>(), ...);
@@ -851,7 +869,10 @@ class repo {
   void run_destroy(const R& record, In&&... inputs) {
     static_assert(check_resource<R>());
     static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
-    if constexpr (info<R>::has_primary_key) {
+    // Only the first error is reported: nothing below is instantiated after it.
+    if constexpr (!info<R>::has_primary_key) (void)sizeof(diag::update_and_destroy_need_a_primary_key<R>);
+    else if constexpr (action_index<R, action_type::destroy, Action>() == npos) (void)find_action<R, action_type::destroy, Action>();
+    if constexpr (info<R>::has_primary_key && action_index<R, action_type::destroy, Action>() != npos) {
       constexpr auto action = find_action<R, action_type::destroy, Action>();
       using A = decltype(action);
       (check_input<R, A, Action, In>(), ...);
