@@ -172,11 +172,18 @@ class connection {
   }
 
   /// The prepared statement of slot `id`, preparing `sql` on first use on this connection.
-  /// The statement is reset and ready to bind. Throws if `sql` does not prepare.
+  /// The statement is reset and ready to bind. Throws (and logs the failure) if `sql` does not
+  /// prepare, e.g. when its table is missing.
   sqlite3_stmt* slot(std::uint32_t id, std::string_view sql) {
     if (id < slots_.size() && slots_[id]) [[likely]]
       return slots_[id];
-    sqlite3_stmt* s = prepare(sql, SQLITE_PREPARE_PERSISTENT);
+    sqlite3_stmt* s = nullptr;
+    try {
+      s = prepare(sql, SQLITE_PREPARE_PERSISTENT);
+    } catch (...) {
+      log(sql, {}, std::chrono::steady_clock::now(), 0, false);  // the log sees failures to prepare too
+      throw;
+    }
     if (id == 0) return s;  // unregistered: the caller's guard finalises it
     if (id >= slots_.size()) slots_.resize(id + 16, nullptr);
     slots_[id] = s;
