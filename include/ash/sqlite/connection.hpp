@@ -273,4 +273,34 @@ std::int64_t run(connection& c, std::uint32_t id, std::string_view sql, std::spa
   return rows;
 }
 
+/// `run` for a statement that yields at most one row (a lookup by primary key): hands the row,
+/// if any, to `on_row` and stops, without stepping on to SQLITE_DONE (the reset finishes the
+/// statement). Returns whether there was a row.
+template <class OnRow>
+bool run_single(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
+                OnRow&& on_row) {
+  sqlite3_stmt* s = c.slot(id, sql);
+  struct guard {
+    sqlite3_stmt* s;
+    bool own;
+    ~guard() {
+      if (own) sqlite3_finalize(s);
+      else sqlite3_reset(s);
+    }
+  } g{s, id == 0};
+  const bool logging = c.logging();
+  std::chrono::steady_clock::time_point start;
+  if (logging) start = std::chrono::steady_clock::now();
+  if (int rc = bind_params(s, params); rc != SQLITE_OK) throw ash::exception(c.error(rc, sql));
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    on_row(s);
+  } else if (rc != SQLITE_DONE) {
+    if (logging) c.log(sql, params, start, 0, false);
+    throw ash::exception(c.error(rc, sql));
+  }
+  if (logging) c.log(sql, params, start, rc == SQLITE_ROW ? 1 : 0, true);
+  return rc == SQLITE_ROW;
+}
+
 }  // namespace ash::sqlite

@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "ash/core/fields.hpp"
 #include "ash/core/param.hpp"
@@ -62,7 +64,9 @@ void read_value(sqlite3_stmt* s, int c, T& out) {
     } else if constexpr (tt::storage == storage_class::text) {
       const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
       std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(s, c));
-      out = tt::read_text(p ? std::string_view{p, n} : std::string_view{});
+      // A string is filled in place (one copy, reusing its capacity), not built and moved.
+      if constexpr (std::is_same_v<T, std::string>) out.assign(p ? p : "", n);
+      else out = tt::read_text(p ? std::string_view{p, n} : std::string_view{});
     } else {
       const auto* p = static_cast<const std::byte*>(sqlite3_column_blob(s, c));
       std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(s, c));
