@@ -52,7 +52,9 @@ template <>
 struct ash::resource<at::Owner> {
   static constexpr auto sqlite = ash::sqlite::table("owners");
   static constexpr auto primary_key = ash::integer_primary_key(&at::Owner::id);
-  static constexpr auto identities = ash::identities(ash::identity<"unique_email">(&at::Owner::email));
+  static constexpr auto identities =
+      ash::identities(ash::identity<"unique_email">(&at::Owner::email),
+                      ash::identity<"unique_name">(&at::Owner::name).message("is already someone's name"));
   // No `actions`: the four defaults, create and update accepting every writable field.
 };
 
@@ -353,6 +355,16 @@ TEST_CASE_FIXTURE(fixture, "a violated identity is a unique_violation naming the
   CHECK(r.error().kind == ash::error_kind::unique_violation);
   CHECK(r.error().field == "email");
   CHECK(r.error().action == "update");
+  CHECK(everything() == before);
+}
+
+TEST_CASE_FIXTURE(fixture, "a violated identity with its own message reports that message") {
+  repo.create<Owner>(ash::set(o.name, "Ann"), ash::set(o.email, "ann@example.com"));
+  auto before = everything();
+  auto e = error_of([&] { repo.create<Owner>(ash::set(o.name, "Ann"), ash::set(o.email, "other@example.com")); });
+  CHECK(e.kind == ash::error_kind::unique_violation);
+  CHECK(e.field == "name");
+  CHECK(e.message == "is already someone's name");
   CHECK(everything() == before);
 }
 

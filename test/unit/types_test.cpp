@@ -50,7 +50,54 @@ struct Maybe {
   std::optional<ash::bytes> data;
 };
 
+/// A user type: a point stored as the text "x;y", through the type_traits extension point.
+struct point {
+  double x = 0;
+  double y = 0;
+  friend bool operator==(const point&, const point&) = default;
+};
+
+struct Place {
+  std::int64_t id = 0;
+  point at;
+  std::optional<point> also;
+};
+
+struct Strict {
+  std::int64_t id = 0;
+  std::int64_t n = 0;
+};
+
 }  // namespace types_test
+
+template <>
+struct ash::type_traits<types_test::point> {
+  static constexpr ash::storage_class storage = ash::storage_class::text;
+  static constexpr std::string_view migration_type = "point";
+  static constexpr ash::compare_kind compare = ash::compare_kind::exact;
+  static void bind(const types_test::point& p, ash::param& out) {
+    out.set_text_copy(ash::detail::format_double(p.x) + ";" + ash::detail::format_double(p.y));
+  }
+  static types_test::point read_text(std::string_view v) {
+    auto semi = v.find(';');
+    if (semi == std::string_view::npos) ash::detail::bad_stored_value("point", v);
+    return {std::stod(std::string(v.substr(0, semi))), std::stod(std::string(v.substr(semi + 1)))};
+  }
+};
+
+ASH_FIELDS(types_test::Place, id, at, also);
+ASH_FIELDS(types_test::Strict, id, n);
+
+template <>
+struct ash::resource<types_test::Place> {
+  static constexpr auto sqlite = ash::sqlite::table("places");
+  static constexpr auto primary_key = ash::integer_primary_key(&types_test::Place::id);
+};
+template <>
+struct ash::resource<types_test::Strict> {
+  static constexpr auto sqlite = ash::sqlite::table("stricts").strict();
+  static constexpr auto primary_key = ash::integer_primary_key(&types_test::Strict::id);
+};
 
 ASH_ENUM(types_test::Color, red, green, blue);
 ASH_FIELDS(types_test::Sample, id, small, big, flag, real, text, name, color, ref, at, day, data);
@@ -433,4 +480,40 @@ TEST_CASE("integers at the limits of their types round-trip, and a whole double 
   CHECK(repo.count(ash::query<Sample>().filter(t.real == 1e-300)) == 1);
   CHECK(repo.count(ash::query<Sample>().filter(ash::in(t.real, {1e-300}))) == 1);
   CHECK(repo.count(ash::query<Sample>().filter(ash::in(t.real, {0.1 + 0.2, 3.0}))) == 1);
+}
+
+TEST_CASE("a user type with its own type_traits is stored, read and compared like a built-in one") {
+  Repo repo{{.database = ":memory:"}};
+  repo.create_table<Place>();
+  auto p = ash::fields<Place>;
+  static_assert(ash::comparable<decltype(p.at), point>);
+  static_assert(!ash::comparable<decltype(p.at), std::string>);
+  static_assert(!ash::textual<decltype(p.at)>);
+  auto id = repo.insert(Place{0, {1.5, -2.25}, std::nullopt}).id;
+  repo.insert(Place{0, {0.1, 0.2}, point{3, 4}});
+  CHECK(test::scalar_text(repo, "SELECT at FROM places WHERE id = " + std::to_string(id)) == "1.5;-2.25");
+  CHECK(repo.get<Place>(id)->at == point{1.5, -2.25});
+  CHECK_FALSE(repo.get<Place>(id)->also);
+  auto found = repo.read(ash::query<Place>().filter(p.at == point{0.1, 0.2}));
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].also == point{3, 4});
+  CHECK(repo.count(ash::query<Place>().filter(ash::in(p.at, {point{1.5, -2.25}, point{9, 9}}))) == 1);
+  repo.exec("UPDATE places SET at = 'nowhere' WHERE id = " + std::to_string(id));
+  check_invalid_stored_value([&] { (void)repo.get<Place>(id); }, "nowhere");
+}
+
+TEST_CASE("a STRICT table makes SQLite itself refuse a value of the wrong kind") {
+  Repo repo{{.database = ":memory:"}};
+  repo.create_table<Strict>();
+  CHECK(test::scalar_text(repo, "SELECT sql FROM sqlite_master WHERE name = 'stricts'") ==
+        R"(CREATE TABLE "stricts" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "n" INTEGER NOT NULL) STRICT)");
+  repo.insert(Strict{0, 5});
+  try {
+    repo.exec("INSERT INTO stricts (n) VALUES ('five')");
+    FAIL("a STRICT table accepted text in an INTEGER column");
+  } catch (const ash::exception& e) {
+    CHECK(e.kind() == ash::error_kind::constraint);
+    CHECK(e.error().message.find("cannot store TEXT value in INTEGER column") != std::string::npos);
+  }
+  CHECK(test::table_contents(repo, "stricts") == std::vector<std::vector<std::string>>{{"1", "5"}});
 }
