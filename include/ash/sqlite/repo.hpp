@@ -262,11 +262,9 @@ class repo {
     bind_key_values<R>(params, key...);
     std::optional<R> out;
     with_reader([&](connection& c) {
-      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(K)), [&](sqlite3_stmt* s) {
-        R r{};
-        read_record(s, r, std::make_index_sequence<field_count<R>>{});
-        out = std::move(r);
-      });
+      // A key matches at most one row: no need to step on to SQLITE_DONE.
+      run_single(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(K)),
+                 [&](sqlite3_stmt* s) { read_record(s, out.emplace(), std::make_index_sequence<field_count<R>>{}); });
     });
     return out;
   }
@@ -445,7 +443,12 @@ class repo {
 
   bool owns_writer() const noexcept { return owner_ == std::this_thread::get_id(); }
 
+  // The last reader given back waits in `idle_`, so a single-threaded reader takes and returns
+  // it with one atomic exchange each, without the pool's mutex. Waiters announce themselves in
+  // `waiters_` before looking at `idle_` once more, and a release that sees a waiter notifies
+  // under the mutex, so no waiter sleeps while a reader is idle.
   connection* acquire_reader() {
+    if (connection* c = idle_.exchange(nullptr)) return c;
     std::unique_lock lock(pool_mutex_);
     for (;;) {
       if (!free_.empty()) {
@@ -461,10 +464,23 @@ class repo {
         if (config_.log_sql) readers_.back()->set_logger(logger_of());
         return readers_.back().get();
       }
+      waiters_.fetch_add(1);
+      if (connection* c = idle_.exchange(nullptr)) {
+        waiters_.fetch_sub(1);
+        return c;
+      }
       pool_cv_.wait(lock);
+      waiters_.fetch_sub(1);
     }
   }
   void release_reader(connection* c) {
+    connection* none = nullptr;
+    if (idle_.compare_exchange_strong(none, c)) {
+      if (waiters_.load() == 0) return;
+      std::lock_guard lock(pool_mutex_);
+      pool_cv_.notify_one();
+      return;
+    }
     {
       std::lock_guard lock(pool_mutex_);
       free_.push_back(c);
@@ -764,20 +780,7 @@ class repo {
   static ash::error with_context(ash::error e) {
     e.resource = std::string(resource_name<R>);
     e.action = std::string(A::name);
-    if (e.kind == error_kind::unique_violation) e.message = identity_message<R>(e.field, std::move(e.message));
     return e;
-  }
-
-  /// The message for a unique violation on `field`: that of the identity whose first field it is,
-  /// if the identity declares one (`.message(...)`), else `fallback`.
-  template <class R>
-  static std::string identity_message(std::string_view field, std::string fallback) {
-    if constexpr (ash::detail::has_identities<resource<R>>)
-      ash::detail::for_each(resource<R>::identities, [&](const auto& id) {
-        if (!id.message_text.empty() && field_list<R>::names[ash::detail::member_index<R>(std::get<0>(id.members))] == field)
-          fallback = std::string(id.message_text);
-      });
-    return fallback;
   }
 
   /// Fields written by an update with inputs `In...`: the inputs, the action's changes, and
@@ -920,6 +923,8 @@ class repo {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<connection>> readers_;
   std::vector<connection*> free_;
+  std::atomic<connection*> idle_{nullptr};
+  std::atomic<int> waiters_{0};
 };
 
 }  // namespace ash::sqlite
