@@ -780,7 +780,20 @@ class repo {
   static ash::error with_context(ash::error e) {
     e.resource = std::string(resource_name<R>);
     e.action = std::string(A::name);
+    if (e.kind == error_kind::unique_violation) e.message = identity_message<R>(e.field, std::move(e.message));
     return e;
+  }
+
+  /// The message for a unique violation on `field`: that of the identity whose first field it is,
+  /// if the identity declares one (`.message(...)`), else `fallback`.
+  template <class R>
+  static std::string identity_message(std::string_view field, std::string fallback) {
+    if constexpr (ash::detail::has_identities<resource<R>>)
+      ash::detail::for_each(resource<R>::identities, [&](const auto& id) {
+        if (!id.message_text.empty() && field_list<R>::names[ash::detail::member_index<R>(std::get<0>(id.members))] == field)
+          fallback = std::string(id.message_text);
+      });
+    return fallback;
   }
 
   /// Fields written by an update with inputs `In...`: the inputs, the action's changes, and
