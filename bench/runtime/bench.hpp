@@ -45,7 +45,8 @@ struct job {
 
 /// What one child reports: the time of the workload alone, and a digest of what it read or wrote.
 struct timing {
-  double seconds = 0;
+  double seconds = 0;      ///< wall-clock time
+  double cpu_seconds = 0;  ///< CPU time of the process over the same span (immune to preemption)
   std::uint64_t digest = 0;
 };
 
