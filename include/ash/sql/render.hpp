@@ -257,29 +257,21 @@ struct select_renderer {
 template <class Q>
 inline constexpr auto select_sql = detail::render_text<select_renderer<Q>>();
 
+/// `<head> "table" WHERE ...` for the filter of query type `Q`: counting and bulk deletes.
+template <class Q, detail::fixed_string Head>
+struct filtered_renderer {
+  constexpr void operator()(text_writer& w) const {
+    w.put(Head.view());
+    w.ident(Q::table);
+    render_where<typename Q::filter_type>(w);
+  }
+};
 /// `SELECT count(*) FROM ... WHERE ...` for the filter of query type `Q`.
 template <class Q>
-struct count_renderer {
-  constexpr void operator()(text_writer& w) const {
-    w.put("SELECT count(*) FROM ");
-    w.ident(Q::table);
-    render_where<typename Q::filter_type>(w);
-  }
-};
-template <class Q>
-inline constexpr auto count_sql = detail::render_text<count_renderer<Q>>();
-
+inline constexpr auto count_sql = detail::render_text<filtered_renderer<Q, "SELECT count(*) FROM ">>();
 /// `DELETE FROM ... WHERE ...` for the filter of query type `Q`.
 template <class Q>
-struct delete_where_renderer {
-  constexpr void operator()(text_writer& w) const {
-    w.put("DELETE FROM ");
-    w.ident(Q::table);
-    render_where<typename Q::filter_type>(w);
-  }
-};
-template <class Q>
-inline constexpr auto delete_where_sql = detail::render_text<delete_where_renderer<Q>>();
+inline constexpr auto delete_where_sql = detail::render_text<filtered_renderer<Q, "DELETE FROM ">>();
 
 /// A table name as a type, so statement texts can depend on it.
 template <detail::fixed_string Table>

@@ -257,6 +257,7 @@ class repo {
     static_assert(check_resource<R>());
     static_assert(info<R>::has_primary_key, "ash: get needs a resource with a primary key");
     static_assert(sizeof...(K) == info<R>::primary_key.size(), "ash: get needs one value per primary key field");
+    check_table<R, "">();
     static constexpr auto& sql = ash::sql::get_sql<R>;
     param params[sizeof...(K)];
     bind_key_values<R>(params, key...);
@@ -298,6 +299,12 @@ class repo {
     return guard([&] { return update<Action>(record, std::forward<In>(inputs)...); });
   }
 
+  /// `update` in a chosen table of a polymorphic resource.
+  template <ash::detail::fixed_string Table, ash::detail::fixed_string Action = "update", class R, class... In>
+  R update_in(const R& record, In&&... inputs) {
+    return run_update<Action, Table>(record, std::forward<In>(inputs)...);
+  }
+
   /// Runs destroy action `Action` on `record`. A record that no longer exists is `stale_record`.
   template <ash::detail::fixed_string Action = "destroy", class R, class... In>
   void destroy(const R& record, In&&... inputs) {
@@ -311,6 +318,12 @@ class repo {
     } catch (const ash::exception& e) {
       return e.error();
     }
+  }
+
+  /// `destroy` in a chosen table of a polymorphic resource.
+  template <ash::detail::fixed_string Table, ash::detail::fixed_string Action = "destroy", class R, class... In>
+  void destroy_in(const R& record, In&&... inputs) {
+    run_destroy<Action, Table>(record, std::forward<In>(inputs)...);
   }
 
   /// Deletes every record the query's filter selects, in one statement; returns how many.
@@ -337,6 +350,7 @@ class repo {
   template <class R>
   R insert(R record) {
     static_assert(check_resource<R>());
+    check_table<R, "">();
     insert_record<"">(record);
     return record;
   }
@@ -742,6 +756,7 @@ class repo {
   template <class R, ash::detail::fixed_string Action, ash::detail::fixed_string Table, class... In>
   R run_create(In&&... inputs) {
     static_assert(check_resource<R>());
+    check_table<R, Table>();
     if constexpr (action_index<R, action_type::create, Action>() == npos) {
       (void)find_action<R, action_type::create, Action>();  // the error naming the action, and nothing more
       return R{};
@@ -774,6 +789,13 @@ class repo {
       throw ash::exception(with_context<R, A>(e.error()));
     }
     return record;
+  }
+
+  /// Polymorphic resources have no table of their own: each write names one.
+  template <class R, ash::detail::fixed_string Table>
+  static constexpr void check_table() {
+    static_assert(!info<R>::polymorphic || Table.size() > 0,
+                  "ash: a polymorphic resource is written to a table chosen with create_in / update_in / destroy_in<\"table\">");
   }
 
   template <class R, class A>
@@ -820,6 +842,7 @@ class repo {
   template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
   R run_update(const R& original, In&&... inputs) {
     static_assert(check_resource<R>());
+    check_table<R, Table>();
     static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
     // Only the first error is reported: nothing below is instantiated after it.
     if constexpr (!info<R>::has_primary_key) (void)sizeof(diag::update_and_destroy_need_a_primary_key<R>);
@@ -897,6 +920,7 @@ class repo {
   template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
   void run_destroy(const R& record, In&&... inputs) {
     static_assert(check_resource<R>());
+    check_table<R, Table>();
     static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
     // Only the first error is reported: nothing below is instantiated after it.
     if constexpr (!info<R>::has_primary_key) (void)sizeof(diag::update_and_destroy_need_a_primary_key<R>);

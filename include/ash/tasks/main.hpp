@@ -46,7 +46,7 @@ void tables_of(std::vector<schema::table>& out) {
         if (rel.context_table.empty() || !resource<Dest>::sqlite.migrate_enabled) return;
         auto t = table_schema_of<Dest>(rel.context_table);
         // The destination attribute references the source, as AshSqlite's polymorphic tables do.
-        std::string column{field_name<Dest, ash::detail::member_index<Dest>(rel.member)>};
+        std::string column{field_list<Dest>::names[ash::detail::member_index<Dest>(rel.member)]};
         for (auto& a : t.attributes) {
           if (a.source != column) continue;
           schema::reference ref;
