@@ -26,6 +26,8 @@ struct no_filter {
 template <std::size_t... I>
 struct selection {
   static constexpr bool all = sizeof...(I) == 0;
+  static constexpr std::size_t count = sizeof...(I);
+  static constexpr std::size_t indexes[sizeof...(I) + 1] = {I..., 0};
 };
 
 namespace diag {

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <fmt/core.h>
 
+#include <array>
 #include <chrono>
 #include <atomic>
 #include <condition_variable>
@@ -215,6 +216,41 @@ class repo {
         fn(std::move(r));
       });
     });
+  }
+
+  /// The selected fields of every row, each read into a `P` by position: any aggregate with one
+  /// field per selected field, of the same types (`read_into<Summary>(q.select(t.id, t.subject))`).
+  template <class P, class Q>
+    requires is_query<Q>
+  std::vector<P> read_into(const Q& q) {
+    using R = typename Q::resource;
+    using Sel = typename Q::select_type;
+    static_assert(!Sel::all, "ash: read_into reads the fields chosen with .select(...): select them first");
+    static_assert(std::is_aggregate_v<P>, "ash: read_into needs an aggregate (a plain struct) to read into");
+    if constexpr (!Sel::all && std::is_aggregate_v<P>) {
+      static_assert(ash::detail::field_count<P> == Sel::count,
+                    "ash: the struct given to read_into needs exactly one field per selected field");
+      if constexpr (ash::detail::field_count<P> == Sel::count) {
+        static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
+          return (std::is_same_v<ash::detail::field_type<I, P>, field_type_t<R, Sel::indexes[I]>> && ...);
+        }(std::make_index_sequence<Sel::count>{}),
+                      "ash: each field of the struct given to read_into must have the type of the selected field in its position");
+        static constexpr auto& sql = ash::sql::select_sql<Q>;
+        param params[Q::param_count + 1];
+        q.bind(params);
+        std::vector<P> out;
+        with_reader([&](connection& c) {
+          run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::param_count),
+              [&](sqlite3_stmt* s) {
+                P p{};
+                read_positional(s, p);
+                out.push_back(std::move(p));
+              });
+        });
+        return out;
+      }
+    }
+    return {};
   }
 
   /// The one record the query selects, or nothing; an error if it selects more than one.
@@ -532,6 +568,10 @@ class repo {
 
   // --- action machinery -----------------------------------------------------------------------------------------
 
+  /// Which fields an action has set: a fixed array on the stack (no allocation per action).
+  template <class R>
+  using field_mask = std::array<bool, field_count<R>>;
+
   template <class R, action_type K, ash::detail::fixed_string Action>
   static constexpr auto find_action() {
     constexpr std::size_t i = action_index<R, K, Action>();
@@ -583,7 +623,7 @@ class repo {
 
   /// Applies inputs to the record and collects arguments; returns the mask of fields set.
   template <class R, class... In>
-  static void apply_inputs(R& record, arguments& args, std::vector<bool>& set, In&&... inputs) {
+  static void apply_inputs(R& record, arguments& args, field_mask<R>& set, In&&... inputs) {
     (
         [&](auto&& in) {
           using I = std::remove_cvref_t<decltype(in)>;
@@ -598,7 +638,7 @@ class repo {
   }
 
   template <class R, class A>
-  static void apply_changes(const A& action, R& record, const arguments& args, std::vector<bool>& set) {
+  static void apply_changes(const A& action, R& record, const arguments& args, field_mask<R>& set) {
     std::apply(
         [&](const auto&... ch) {
           (
@@ -647,7 +687,7 @@ class repo {
   /// predicate may rely on what an earlier check guarantees.
   template <class R, class A>
   static std::optional<ash::error> validate(const A& action, const R& record, const arguments& args,
-                                            const std::vector<bool>& set, bool creating) {
+                                            const field_mask<R>& set, bool creating) {
     std::optional<ash::error> err = missing_argument<R, A>(args);
     auto fail = [&](std::string_view field, std::string msg, error_kind k) {
       if (!err) err = action_error<R, A>(field, std::move(msg), k);
@@ -721,7 +761,7 @@ class repo {
   }
 
   template <class R>
-  static void stamp(R& record, bool creating, std::vector<bool>* set) {
+  static void stamp(R& record, bool creating, field_mask<R>* set) {
     if constexpr (ash::detail::has_attributes<resource<R>>) {
       auto now = utc_now();
       ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
@@ -773,7 +813,7 @@ class repo {
     R record{};
     apply_defaults(record);
     arguments args;
-    std::vector<bool> set(field_count<R>, false);
+    field_mask<R> set{};
     apply_inputs(record, args, set, std::forward<In>(inputs)...);
     if (auto err = missing_argument<R, A>(args)) throw ash::exception(std::move(*err));
     apply_changes(action, record, args, set);
@@ -853,7 +893,7 @@ class repo {
       (check_input<R, A, Action, In>(), ...);
       R record = original;
       arguments args;
-      std::vector<bool> set(field_count<R>, false);
+      field_mask<R> set{};
       apply_inputs(record, args, set, std::forward<In>(inputs)...);
       if (auto err = missing_argument<R, A>(args)) throw ash::exception(std::move(*err));
       apply_changes(action, record, args, set);
@@ -930,7 +970,7 @@ class repo {
       using A = decltype(action);
       (check_input<R, A, Action, In>(), ...);
       arguments args;
-      std::vector<bool> set(field_count<R>, false);
+      field_mask<R> set{};
       R copy = record;
       apply_inputs(copy, args, set, std::forward<In>(inputs)...);
       if (auto err = validate(action, copy, args, set, false)) throw ash::exception(std::move(*err));

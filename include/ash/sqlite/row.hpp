@@ -13,6 +13,7 @@
 #include "ash/core/fields.hpp"
 #include "ash/core/param.hpp"
 #include "ash/core/types.hpp"
+#include "ash/detail/reflect.hpp"
 
 namespace ash::sqlite {
 
@@ -82,8 +83,13 @@ void read_record(sqlite3_stmt* s, R& record, std::index_sequence<I...>) {
   ((read_value(s, c++, get_field<I>(record))), ...);
 }
 
-/// Reads an aggregate positionally (any struct: `select_into<Projection>`), one column per field.
+/// Reads the current row into any aggregate by position: column k into its k-th field
+/// (`repo.read_into<Projection>(query.select(...))`).
 template <class T>
-void read_positional(sqlite3_stmt* s, T& out);
+void read_positional(sqlite3_stmt* s, T& out) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (read_value(s, static_cast<int>(I), ash::detail::field<I>(out)), ...);
+  }(std::make_index_sequence<ash::detail::field_count<T>>{});
+}
 
 }  // namespace ash::sqlite
