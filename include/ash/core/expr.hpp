@@ -142,39 +142,6 @@ struct nil_check : detail::expr_base {
   void bind(param*& p) const { operand.bind(p); }
 };
 
-namespace detail {
-/// Appends `v` to `out` as a JSON value (for `in` lists bound as one JSON array).
-inline void append_json(std::string& out, const param& v) {
-  switch (v.kind()) {
-    case storage_class::integer: out += std::to_string(v.as_int()); break;
-    case storage_class::real: out += format_double(v.as_real()); break;
-    case storage_class::text:
-    case storage_class::blob:  // blobs are refused by `in` at compile time
-      out += '"';
-      for (unsigned char c : v.text()) {
-        switch (c) {
-          case '"': out += "\\\""; break;
-          case '\\': out += "\\\\"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          case '\t': out += "\\t"; break;
-          default:
-            if (c < 0x20) {
-              const char* hex = "0123456789abcdef";
-              out += "\\u00";
-              out += hex[c >> 4];
-              out += hex[c & 0xf];
-            } else {
-              out += static_cast<char>(c);
-            }
-        }
-      }
-      out += '"';
-      break;
-    default: out += "null"; break;
-  }
-}
-}  // namespace detail
 
 /// `X IN (SELECT value FROM json_each(?))`: a list of any length with constant SQL text.
 template <class X, class T>

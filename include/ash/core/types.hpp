@@ -86,6 +86,37 @@ inline std::string format_double(double v) {
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);
 }
+/// Appends `v` to `out` as a JSON value (`in` lists and JSON arrays are bound as JSON text).
+inline void append_json(std::string& out, const param& v) {
+  switch (v.kind()) {
+    case storage_class::integer: out += std::to_string(v.as_int()); break;
+    case storage_class::real: out += format_double(v.as_real()); break;
+    case storage_class::text:
+    case storage_class::blob:  // blobs are refused by `in` and by JSON arrays at compile time
+      out += '"';
+      for (unsigned char c : v.text()) {
+        switch (c) {
+          case '"': out += "\\\""; break;
+          case '\\': out += "\\\\"; break;
+          case '\n': out += "\\n"; break;
+          case '\r': out += "\\r"; break;
+          case '\t': out += "\\t"; break;
+          default:
+            if (c < 0x20) {
+              const char* hex = "0123456789abcdef";
+              out += "\\u00";
+              out += hex[c >> 4];
+              out += hex[c & 0xf];
+            } else {
+              out += static_cast<char>(c);
+            }
+        }
+      }
+      out += '"';
+      break;
+    default: out += "null"; break;
+  }
+}
 /// Writes `v` as `width` decimal digits, zero-padded.
 inline char* put_digits(char* out, long long v, int width) {
   for (int i = width - 1; i >= 0; --i) {
@@ -361,7 +392,17 @@ struct type_traits<date> {
   static constexpr storage_class storage = storage_class::text;
   static constexpr std::string_view migration_type = "date";
   static constexpr compare_kind compare = compare_kind::exact;
+  /// Throws `ash::exception` (invalid_attribute) for a date that does not exist, such as a
+  /// default-constructed one: it could not be read back.
   static void bind(date v, param& p) {
+    if (!v.ok() || static_cast<int>(v.year()) < 0 || static_cast<int>(v.year()) > 9999) {
+      ash::error e;
+      e.kind = error_kind::invalid_attribute;
+      e.message = "is not a valid date (year " + std::to_string(static_cast<int>(v.year())) + ", month " +
+                  std::to_string(static_cast<unsigned>(v.month())) + ", day " +
+                  std::to_string(static_cast<unsigned>(v.day())) + ")";
+      throw ash::exception(std::move(e));
+    }
     char buf[10];
     detail::put_digits(buf, static_cast<int>(v.year()), 4);
     buf[4] = '-';

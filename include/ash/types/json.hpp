@@ -1,0 +1,118 @@
+#pragma once
+/// \file
+/// Fields stored as JSON TEXT: arrays (`std::vector<T>` of any storable element type except
+/// bytes) and maps (`ash::json_map`, a Boost.JSON object), as ecto_sqlite3 stores them.
+///
+/// Include this header to use them; it needs Boost.JSON at link time (meson: `ash_json_dep`).
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "ash/core/types.hpp"
+
+namespace ash {
+
+/// A JSON object field, stored as its JSON text.
+using json_map = boost::json::object;
+
+namespace detail {
+
+/// Parses stored JSON text; throws `ash::exception` (invalid_attribute) if it is not JSON.
+inline boost::json::value parse_stored_json(std::string_view text, std::string_view type) {
+  std::error_code ec;
+  boost::json::value v = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
+  if (ec) bad_stored_value(type, text);
+  return v;
+}
+
+/// One element of a stored JSON array, read through the element type's own traits.
+template <class T>
+T element_from_json(const boost::json::value& v, std::string_view whole) {
+  using tt = type_traits<T>;
+  if constexpr (tt::storage == storage_class::integer) {
+    if (v.is_int64()) return tt::read_int(v.get_int64());
+    if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+      return tt::read_int(static_cast<std::int64_t>(v.get_uint64()));
+    if (v.is_bool()) return tt::read_int(v.get_bool() ? 1 : 0);
+  } else if constexpr (tt::storage == storage_class::real) {
+    if (v.is_double()) return tt::read_real(v.get_double());
+    if (v.is_int64()) return tt::read_real(static_cast<double>(v.get_int64()));
+  } else if constexpr (tt::storage == storage_class::text) {
+    if (v.is_string()) return tt::read_text(std::string_view(v.get_string().data(), v.get_string().size()));
+  }
+  bad_stored_value("JSON array element", whole);
+}
+
+/// "array:" followed by the element's migration type, as a constant.
+template <class T>
+struct array_type_name {
+  static constexpr auto chars = [] {
+    constexpr std::string_view inner = type_traits<T>::migration_type;
+    std::array<char, 6 + inner.size()> out{};
+    constexpr std::string_view head = "array:";
+    for (std::size_t i = 0; i < head.size(); ++i) out[i] = head[i];
+    for (std::size_t i = 0; i < inner.size(); ++i) out[head.size() + i] = inner[i];
+    return out;
+  }();
+  static constexpr std::string_view value{chars.data(), chars.size()};
+};
+
+}  // namespace detail
+
+/// A list of values stored as a JSON array: `std::vector<std::string> tags`.
+template <class T>
+  requires(storable<T> && !std::is_same_v<T, std::byte> && type_traits<T>::storage != storage_class::blob)
+struct type_traits<std::vector<T>> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = detail::array_type_name<T>::value;
+  static constexpr compare_kind compare = compare_kind::exact;
+  static std::string to_json(const std::vector<T>& v) {
+    std::string out{"["};
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ',';
+      param e;
+      type_traits<T>::bind(v[i], e);
+      detail::append_json(out, e);
+    }
+    return out + "]";
+  }
+  static void bind(const std::vector<T>& v, param& p) { p.set_text_owned(to_json(v)); }
+  static std::vector<T> read_text(std::string_view text) {
+    boost::json::value v = detail::parse_stored_json(text, "JSON array");
+    if (!v.is_array()) detail::bad_stored_value("JSON array", text);
+    std::vector<T> out;
+    out.reserve(v.get_array().size());
+    for (const auto& e : v.get_array()) out.push_back(detail::element_from_json<T>(e, text));
+    return out;
+  }
+  static std::string sql_default(const std::vector<T>& v) { return type_traits<std::string>::sql_default(to_json(v)); }
+};
+
+/// A JSON object stored as its text.
+template <>
+struct type_traits<json_map> {
+  static constexpr storage_class storage = storage_class::text;
+  static constexpr std::string_view migration_type = "map";
+  static constexpr compare_kind compare = compare_kind::exact;
+  static void bind(const json_map& v, param& p) { p.set_text_owned(boost::json::serialize(v)); }
+  static json_map read_text(std::string_view text) {
+    boost::json::value v = detail::parse_stored_json(text, "JSON object");
+    if (!v.is_object()) detail::bad_stored_value("JSON object", text);
+    return std::move(v.get_object());
+  }
+  static std::string sql_default(const json_map& v) {
+    return type_traits<std::string>::sql_default(boost::json::serialize(v));
+  }
+};
+
+}  // namespace ash
