@@ -8,9 +8,7 @@ total_pass=0
 total_fail=0
 status=0
 for cxx in g++ clang++-14; do
-  dir="build-test-${cxx%%[-+]*}"
-  [ "$cxx" = "clang++-14" ] && dir=build-test-clang
-  [ "$cxx" = "g++" ] && dir=build-test-gcc
+  case $cxx in g++) dir=build-test-gcc ;; *) dir=build-test-clang ;; esac
   if [ ! -d "$dir" ]; then
     CXX=$cxx meson setup "$dir" -Dwerror=true >/dev/null || { echo "meson setup failed for $cxx"; exit 1; }
   fi

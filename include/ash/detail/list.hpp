@@ -7,7 +7,6 @@
 /// constant expressions.
 
 #include <boost/hana/at.hpp>
-#include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 
@@ -21,10 +20,6 @@ template <class... T>
 constexpr list<T...> make_list(T... items) {
   return list<T...>{items...};
 }
-
-/// The number of items of a list, as a constant.
-template <class L>
-inline constexpr std::size_t list_size = decltype(boost::hana::length(std::declval<L>()))::value;
 
 /// The I-th item of a list.
 template <std::size_t I, class L>

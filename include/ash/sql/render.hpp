@@ -273,12 +273,6 @@ inline constexpr auto count_sql = detail::render_text<filtered_renderer<Q, "SELE
 template <class Q>
 inline constexpr auto delete_where_sql = detail::render_text<filtered_renderer<Q, "DELETE FROM ">>();
 
-/// A table name as a type, so statement texts can depend on it.
-template <detail::fixed_string Table>
-struct table_name {
-  static constexpr std::string_view value = Table.view();
-};
-
 /// `INSERT INTO "t" ("a", ...) VALUES (?, ...)`: every field but an autoincrement key.
 template <class R, detail::fixed_string Table>
 struct insert_renderer {

@@ -109,15 +109,6 @@ struct text_slot {
   static inline const std::uint32_t id = register_statement(Text.view());
 };
 
-template <class... T>
-struct index_set;
-
-/// Sorted, de-duplicated field indexes as a constant array.
-template <std::size_t N>
-struct index_array {
-  std::array<std::size_t, N> v{};
-  std::size_t n = 0;
-};
 }  // namespace detail
 
 // Named in the errors of actions. Names are `diag::name<'o', 'p', 'e', 'n'>` and fields are
@@ -419,10 +410,10 @@ class repo {
     } else {
       std::unique_lock lock(writer_mutex_);
       writer_->exec("BEGIN IMMEDIATE");
-      owner_ = std::this_thread::get_id();
+      owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
       struct reset {
         repo* self;
-        ~reset() { self->owner_ = std::thread::id{}; }
+        ~reset() { self->owner_.store(std::thread::id{}, std::memory_order_relaxed); }
       } r{this};
       try {
         if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
@@ -463,10 +454,10 @@ class repo {
   decltype(auto) with_writer(F&& fn) {
     if (owns_writer()) return fn(*writer_);
     std::lock_guard lock(writer_mutex_);
-    owner_ = std::this_thread::get_id();
+    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
     struct reset {
       repo* self;
-      ~reset() { self->owner_ = std::thread::id{}; }
+      ~reset() { self->owner_.store(std::thread::id{}, std::memory_order_relaxed); }
     } r{this};
     return fn(*writer_);
   }
@@ -491,7 +482,11 @@ class repo {
   }
   logger logger_of() const { return config_.log ? config_.log : logger(&log_to_stderr); }
 
-  bool owns_writer() const noexcept { return owner_ == std::this_thread::get_id(); }
+  // Relaxed is enough: `owner_` is written under the writer mutex, and a thread only asks whether
+  // it holds its own id there. Other threads only ever store their own ids or none, and a thread
+  // always sees its own latest store (coherence), so it cannot mistake itself for the owner.
+  // (Sequentially consistent stores would cost a full barrier, two per statement.)
+  bool owns_writer() const noexcept { return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id(); }
 
   // The last reader given back waits in `idle_`, so a single-threaded reader takes and returns
   // it with one atomic exchange each, without the pool's mutex. Waiters announce themselves in
@@ -672,7 +667,7 @@ class repo {
     std::optional<ash::error> err;
     std::apply(
         [&](auto... a) {
-          ((!err && decltype(a)::is_required && !has_argument(args, decltype(a)::name)
+          ((!err && decltype(a)::is_required && !args.has(decltype(a)::name)
                 ? void(err = action_error<R, A>(decltype(a)::name, "is required", error_kind::required))
                 : void()),
            ...);
@@ -746,7 +741,6 @@ class repo {
     return err;
   }
 
-  static bool has_argument(const arguments& args, std::string_view name) { return args.has(name); }
 
   template <class R>
   static void apply_defaults(R& record) {
