@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -235,14 +236,20 @@ class connection {
   logger logger_;
 };
 
-/// Runs one statement: takes its slot, binds, steps, hands each row to `on_row(sqlite3_stmt*)`,
-/// and resets the statement whatever happens. Returns the rows seen (reads) or changed (writes).
+/// Receives each result row of `execute`, with the caller's context.
+using row_callback = void (*)(void* context, sqlite3_stmt* row);
+
+/// Runs one statement: takes its slot, binds, steps, hands each row to `on_row(context, stmt)`
+/// (which may be null for writes), and resets the statement whatever happens. With `single_row`
+/// it stops after the first row (a lookup by key needs no step to SQLITE_DONE). Returns the rows
+/// seen (reads) or changed (writes).
 ///
+/// This is the one place statements run, and it is not a template: each query shape adds only
+/// its small row reader to a program, not another copy of this loop.
 /// On failure throws `ash::exception` naming the statement; the statement is reset, and a write
 /// that failed has changed nothing (SQLite statements are atomic).
-template <class OnRow>
-std::int64_t run(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
-                 OnRow&& on_row) {
+inline std::int64_t execute(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
+                            row_callback on_row, void* context, bool single_row = false) {
   sqlite3_stmt* s = c.slot(id, sql);
   struct guard {
     sqlite3_stmt* s;
@@ -261,46 +268,35 @@ std::int64_t run(connection& c, std::uint32_t id, std::string_view sql, std::spa
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
       ++rows;
-      on_row(s);
+      if (on_row) on_row(context, s);
+      if (single_row) break;
       continue;
     }
     if (rc == SQLITE_DONE) break;
     if (logging) c.log(sql, params, start, rows, false);
     throw ash::exception(c.error(rc, sql));
   }
-  if (!sqlite3_stmt_readonly(s) && rows == 0) rows = c.changes();
+  if (rows == 0 && !sqlite3_stmt_readonly(s)) rows = c.changes();
   if (logging) c.log(sql, params, start, rows, true);
   return rows;
 }
 
-/// `run` for a statement that yields at most one row (a lookup by primary key): hands the row,
-/// if any, to `on_row` and stops, without stepping on to SQLITE_DONE (the reset finishes the
-/// statement). Returns whether there was a row.
+/// `execute` with a callable for the rows: `run(c, id, sql, params, [&](sqlite3_stmt* s) {...})`.
+template <class OnRow>
+std::int64_t run(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
+                 OnRow&& on_row) {
+  return execute(c, id, sql, params,
+                 [](void* f, sqlite3_stmt* s) { (*static_cast<std::remove_reference_t<OnRow>*>(f))(s); }, &on_row);
+}
+
+/// `run` for a statement that yields at most one row (a lookup by primary key); returns whether
+/// there was a row.
 template <class OnRow>
 bool run_single(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
                 OnRow&& on_row) {
-  sqlite3_stmt* s = c.slot(id, sql);
-  struct guard {
-    sqlite3_stmt* s;
-    bool own;
-    ~guard() {
-      if (own) sqlite3_finalize(s);
-      else sqlite3_reset(s);
-    }
-  } g{s, id == 0};
-  const bool logging = c.logging();
-  std::chrono::steady_clock::time_point start;
-  if (logging) start = std::chrono::steady_clock::now();
-  if (int rc = bind_params(s, params); rc != SQLITE_OK) throw ash::exception(c.error(rc, sql));
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    on_row(s);
-  } else if (rc != SQLITE_DONE) {
-    if (logging) c.log(sql, params, start, 0, false);
-    throw ash::exception(c.error(rc, sql));
-  }
-  if (logging) c.log(sql, params, start, rc == SQLITE_ROW ? 1 : 0, true);
-  return rc == SQLITE_ROW;
+  return execute(c, id, sql, params,
+                 [](void* f, sqlite3_stmt* s) { (*static_cast<std::remove_reference_t<OnRow>*>(f))(s); }, &on_row,
+                 true) > 0;
 }
 
 }  // namespace ash::sqlite

@@ -180,9 +180,16 @@ class repo {
   template <class Q>
     requires is_query<Q>
   std::vector<typename Q::resource> read(const Q& q) {
-    std::vector<typename Q::resource> out;
-    each(q, [&](typename Q::resource&& r) { out.push_back(std::move(r)); });
-    return out;
+    using R = typename Q::resource;
+    static_assert(!info<R>::polymorphic || Q::table.size() > 0,
+                  "ash: a polymorphic resource is read from a table chosen with query<R>().from<\"table\">()");
+    static constexpr auto& sql = ash::sql::select_sql<Q>;
+    param params[Q::param_count + 1];
+    q.bind(params);
+    // Everything after binding depends only on the resource and the fields read, so it is
+    // compiled once per resource, not once per query.
+    return read_rows<R>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::param_count),
+                        typename Q::select_type{});
   }
   template <class Q>
     requires is_query<Q>
@@ -408,13 +415,8 @@ class repo {
         throw;
       }
     } else {
-      std::unique_lock lock(writer_mutex_);
+      writer_hold hold(*this);
       writer_->exec("BEGIN IMMEDIATE");
-      owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-      struct reset {
-        repo* self;
-        ~reset() { self->owner_.store(std::thread::id{}, std::memory_order_relaxed); }
-      } r{this};
       try {
         if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
           fn();
@@ -452,30 +454,96 @@ class repo {
   /// Runs `fn(connection&)` on the writer connection, holding it for the call.
   template <class F>
   decltype(auto) with_writer(F&& fn) {
-    if (owns_writer()) return fn(*writer_);
-    std::lock_guard lock(writer_mutex_);
-    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-    struct reset {
-      repo* self;
-      ~reset() { self->owner_.store(std::thread::id{}, std::memory_order_relaxed); }
-    } r{this};
-    return fn(*writer_);
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, connection&>>) {
+      on_writer([](void* f, connection& c) { (*static_cast<std::remove_reference_t<F>*>(f))(c); }, &fn);
+    } else {
+      writer_hold hold(*this);
+      return fn(*writer_);
+    }
   }
 
   /// Runs `fn(connection&)` on a reader (the writer inside a transaction, or for in-memory databases).
   template <class F>
   decltype(auto) with_reader(F&& fn) {
-    if (owns_writer() || memory_ || config_.pool_size == 0) return with_writer(std::forward<F>(fn));
-    connection* c = acquire_reader();
-    struct give_back {
-      repo* self;
-      connection* c;
-      ~give_back() { self->release_reader(c); }
-    } g{this, c};
-    return fn(*c);
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, connection&>>) {
+      on_reader([](void* f, connection& c) { (*static_cast<std::remove_reference_t<F>*>(f))(c); }, &fn);
+    } else {
+      reader_hold hold(*this);
+      return fn(hold.get());
+    }
   }
 
  private:
+  void lock_writer() {
+    writer_mutex_.lock();
+    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  }
+  void unlock_writer() {
+    owner_.store(std::thread::id{}, std::memory_order_relaxed);
+    writer_mutex_.unlock();
+  }
+
+  /// Holds the writer for a scope (unless this thread already does, in a transaction).
+  class writer_hold {
+   public:
+    explicit writer_hold(repo& r) : repo_(r), locked_(!r.owns_writer()) {
+      if (locked_) r.lock_writer();
+    }
+    ~writer_hold() {
+      if (locked_) repo_.unlock_writer();
+    }
+    writer_hold(const writer_hold&) = delete;
+    writer_hold& operator=(const writer_hold&) = delete;
+
+   private:
+    repo& repo_;
+    bool locked_;
+  };
+
+  /// Borrows a reader for a scope: a pooled read-only connection, or the writer (held) inside a
+  /// transaction, for in-memory databases, and with no pool.
+  class reader_hold {
+   public:
+    explicit reader_hold(repo& r) : repo_(r) {
+      if (r.owns_writer()) {
+        conn_ = r.writer_.get();
+      } else if (r.memory_ || r.config_.pool_size == 0) {
+        r.lock_writer();
+        locked_ = true;
+        conn_ = r.writer_.get();
+      } else {
+        conn_ = r.acquire_reader();
+        pooled_ = true;
+      }
+    }
+    ~reader_hold() {
+      if (pooled_) repo_.release_reader(conn_);
+      else if (locked_) repo_.unlock_writer();
+    }
+    reader_hold(const reader_hold&) = delete;
+    reader_hold& operator=(const reader_hold&) = delete;
+    connection& get() const { return *conn_; }
+
+   private:
+    repo& repo_;
+    connection* conn_ = nullptr;
+    bool pooled_ = false;
+    bool locked_ = false;
+  };
+
+  using connection_callback = void (*)(void* context, connection& c);
+
+  // The cores of with_writer / with_reader are not templates, so each query shape adds only a
+  // small thunk to a program, not another copy of the locking.
+  void on_writer(connection_callback fn, void* context) {
+    writer_hold hold(*this);
+    fn(context, *writer_);
+  }
+  void on_reader(connection_callback fn, void* context) {
+    reader_hold hold(*this);
+    fn(context, hold.get());
+  }
+
   static config default_config_of() {
     if constexpr (requires { Derived::default_config(); }) return Derived::default_config();
     else return config{};
@@ -531,6 +599,22 @@ class repo {
       free_.push_back(c);
     }
     pool_cv_.notify_one();
+  }
+
+  /// Runs a select and collects its rows: shared by every query of resource `R` reading the
+  /// same fields.
+  template <class R, class Sel>
+  std::vector<R> read_rows(std::uint32_t id, std::string_view sql, std::span<const param> params, Sel) {
+    std::vector<R> out;
+    reader_hold hold(*this);
+    execute(
+        hold.get(), id, sql, params,
+        [](void* o, sqlite3_stmt* s) {
+          auto& rows = *static_cast<std::vector<R>*>(o);
+          read_selected(s, rows.emplace_back(), Sel{});
+        },
+        &out);
+    return out;
   }
 
   template <class R, std::size_t... I>
