@@ -957,15 +957,27 @@ class repo {
     return mask;
   }
 
-  template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
-  R run_update(const R& original, In&&... inputs) {
+  /// The checks update and destroy share; each names only the first mistake (nothing after it is
+  /// instantiated). True when the action can run.
+  template <class R, action_type K, ash::detail::fixed_string Action, ash::detail::fixed_string Table>
+  static constexpr bool check_keyed_action() {
     static_assert(check_resource<R>());
     check_table<R, Table>();
     static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
-    // Only the first error is reported: nothing below is instantiated after it.
-    if constexpr (!info<R>::has_primary_key) (void)sizeof(diag::update_and_destroy_need_a_primary_key<R>);
-    else if constexpr (action_index<R, action_type::update, Action>() == npos) (void)find_action<R, action_type::update, Action>();
-    if constexpr (info<R>::has_primary_key && action_index<R, action_type::update, Action>() != npos) {
+    if constexpr (!info<R>::has_primary_key) {
+      (void)sizeof(diag::update_and_destroy_need_a_primary_key<R>);
+      return false;
+    } else if constexpr (action_index<R, K, Action>() == npos) {
+      (void)find_action<R, K, Action>();
+      return false;
+    } else {
+      return true;
+    }
+  }
+
+  template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
+  R run_update(const R& original, In&&... inputs) {
+    if constexpr (check_keyed_action<R, action_type::update, Action, Table>()) {
       constexpr auto action = find_action<R, action_type::update, Action>();
       using A = decltype(action);
       (check_input<R, A, Action, In>(), ...);
@@ -1037,13 +1049,7 @@ class repo {
 
   template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
   void run_destroy(const R& record, In&&... inputs) {
-    static_assert(check_resource<R>());
-    check_table<R, Table>();
-    static_assert(info<R>::has_primary_key, "ash: update and destroy need a resource with a primary key");
-    // Only the first error is reported: nothing below is instantiated after it.
-    if constexpr (!info<R>::has_primary_key) (void)sizeof(diag::update_and_destroy_need_a_primary_key<R>);
-    else if constexpr (action_index<R, action_type::destroy, Action>() == npos) (void)find_action<R, action_type::destroy, Action>();
-    if constexpr (info<R>::has_primary_key && action_index<R, action_type::destroy, Action>() != npos) {
+    if constexpr (check_keyed_action<R, action_type::destroy, Action, Table>()) {
       constexpr auto action = find_action<R, action_type::destroy, Action>();
       using A = decltype(action);
       (check_input<R, A, Action, In>(), ...);
