@@ -37,19 +37,9 @@ namespace detail {
 /// any other text as an owned `std::string`, everything else by value.
 template <class D>
 struct held_decayed {
-  using type = D;
-};
-template <>
-struct held_decayed<const char*> {
-  using type = std::string;
-};
-template <>
-struct held_decayed<char*> {
-  using type = std::string;
-};
-template <>
-struct held_decayed<std::string_view> {
-  using type = std::string;
+  using type = std::conditional_t<std::is_same_v<D, const char*> || std::is_same_v<D, char*> ||
+                                      std::is_same_v<D, std::string_view>,
+                                  std::string, D>;
 };
 template <class T>
 struct held {

@@ -371,12 +371,7 @@ class repo {
     static constexpr auto& sql = ash::sql::delete_where_sql<Q>;
     param params[Q::param_count + 1];
     q.bind(params);
-    std::int64_t n = 0;
-    with_writer([&](connection& c) {
-      n = run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::filter_type::param_count),
-              [](sqlite3_stmt*) {});
-    });
-    return n;
+    return write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::filter_type::param_count));
   }
 
   /// Inserts a record as it is, with no action logic (defaults, validations): the data layer's
@@ -862,13 +857,12 @@ class repo {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       ((info<R>::generated(I) ? void() : bind_value(get_field<I>(record), params[k++])), ...);
     }(std::make_index_sequence<n>{});
-    with_writer([&](connection& c) {
-      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, k), [](sqlite3_stmt*) {});
-      if constexpr (info<R>::generation == key_generation::autoincrement) {
-        using K = std::remove_cvref_t<decltype(get_field<info<R>::primary_key[0]>(record))>;
-        get_field<info<R>::primary_key[0]>(record) = static_cast<K>(c.last_insert_rowid());
-      }
-    });
+    std::int64_t rowid = 0;
+    write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, k), &rowid);
+    if constexpr (info<R>::generation == key_generation::autoincrement) {
+      using K = std::remove_cvref_t<decltype(get_field<info<R>::primary_key[0]>(record))>;
+      get_field<info<R>::primary_key[0]>(record) = static_cast<K>(rowid);
+    }
   }
 
   template <class R, ash::detail::fixed_string Action, ash::detail::fixed_string Table, class... In>
@@ -1025,12 +1019,26 @@ class repo {
     param params[sizeof...(J) + nk];
     ((bind_value(get_field<fields[J]>(record), params[J])), ...);
     bind_key(params + sizeof...(J), original);
+    write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(J) + nk));
+  }
+
+  /// Runs a write on the writer and returns the rows it changed (and, if asked, the rowid of
+  /// the row it inserted, read under the same hold of the writer).
+  std::int64_t write(std::uint32_t id, std::string_view sql, std::span<const param> params,
+                     std::int64_t* rowid = nullptr) {
+    writer_hold hold(*this);
+    std::int64_t changed = execute(*writer_, id, sql, params, nullptr, nullptr);
+    if (rowid) *rowid = writer_->last_insert_rowid();
+    return changed;
+  }
+
+  /// The write of one record, by its key, for action `A` of `R`: its errors name the resource and
+  /// the action, and a write that changes no row is a stale record.
+  template <class R, class A>
+  void write_keyed(std::uint32_t id, std::string_view sql, std::span<const param> params) {
     std::int64_t changed = 0;
     try {
-      with_writer([&](connection& c) {
-        changed = run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(J) + nk),
-                      [](sqlite3_stmt*) {});
-      });
+      changed = write(id, sql, params);
     } catch (ash::exception& e) {
       throw ash::exception(with_context<R, A>(e.error()));
     }
@@ -1062,15 +1070,7 @@ class repo {
       constexpr std::size_t nk = info<R>::primary_key.size();
       param params[nk];
       bind_key(params, record);
-      std::int64_t changed = 0;
-      try {
-        with_writer([&](connection& c) {
-          changed = run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, nk), [](sqlite3_stmt*) {});
-        });
-      } catch (ash::exception& e) {
-        throw ash::exception(with_context<R, A>(e.error()));
-      }
-      if (changed == 0) throw ash::exception(stale<R, A>());
+      write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, nk));
     }
   }
 
