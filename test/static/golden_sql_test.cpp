@@ -141,8 +141,8 @@ TEST_CASE("the values of a filter are bound in order and never appear in the SQL
   auto q = ash::query<Item>().filter(t.status == Status::closed and not(t.title == "x'); DROP TABLE items; --"));
   using Q = decltype(q);
   static_assert(Q::param_count == 2);
-  ash::param params[Q::param_count];
-  q.bind(params);
+  auto params = q.params();
+  REQUIRE(params.size() == 2);
   CHECK(params[0].kind() == ash::storage_class::text);
   CHECK(params[0].text() == "closed");
   CHECK(params[1].text() == "x'); DROP TABLE items; --");
@@ -164,18 +164,12 @@ TEST_CASE("in renders one json_each parameter, the same text and type for lists 
 
   // The list is bound as one JSON array; text is JSON-escaped, numbers keep full precision.
   auto e = ash::in(t.title, {std::string("a\"b"), std::string("c\\d"), std::string("e\nf"), std::string("\x01", 1)});
-  ash::param p[1];
-  ash::param* cursor = p;
-  e.bind(cursor);
-  CHECK(p[0].text() == R"(["a\"b","c\\d","e\nf","\u0001"])");
+  REQUIRE(e.values.size() == 1);
+  CHECK(e.values[0].text() == R"(["a\"b","c\\d","e\nf","\u0001"])");
   auto d = ash::in(t.price, {0.1, 1e-300, 2.0});
-  cursor = p;
-  d.bind(cursor);
-  CHECK(p[0].text() == "[0.1,1e-300,2]");
+  CHECK(d.values[0].text() == "[0.1,1e-300,2]");
   auto none = ash::in(t.count, std::vector<int>{});
-  cursor = p;
-  none.bind(cursor);
-  CHECK(p[0].text() == "[]");
+  CHECK(none.values[0].text() == "[]");
 }
 
 TEST_CASE("is_nil, like, ilike and contains render as SQL, contains with an ESCAPE clause") {
@@ -190,10 +184,8 @@ TEST_CASE("is_nil, like, ilike and contains render as SQL, contains with an ESCA
 
   // The bound pattern of contains escapes the wildcards and the escape character.
   auto c = ash::contains(t.title, "50%_a\\b");
-  ash::param p[1];
-  ash::param* cursor = p;
-  c.bind(cursor);
-  CHECK(p[0].text() == "%50\\%\\_a\\\\b%");
+  REQUIRE(c.values.size() == 1);
+  CHECK(c.values[0].text() == "%50\\%\\_a\\\\b%");
 }
 
 TEST_CASE("a fragment puts its arguments in place of ? and skips ? inside quotes") {
@@ -260,11 +252,52 @@ TEST_CASE("sort, limit, offset and select render their clauses") {
 
   // Limit and offset are bound after the filter and sort values.
   auto q = ash::query<Item>().filter(t.count > 7).limit(10).offset(20);
-  ash::param p[3];
-  q.bind(p);
+  auto p = q.params();
+  REQUIRE(p.size() == 3);
   CHECK(p[0].as_int() == 7);
   CHECK(p[1].as_int() == 10);
   CHECK(p[2].as_int() == 20);
+
+  // Built in any order, the values still follow the SQL text: filter, sort keys, limit, offset;
+  // a second limit replaces the first.
+  auto mixed = ash::query<Item>()
+                   .offset(5)
+                   .limit(1)
+                   .sort(ash::desc(ash::fragment<"abs(? - ?)">(t.count, 3)))
+                   .filter(t.count > 1)
+                   .limit(2)
+                   .filter(t.title == "x");
+  CHECK_SQL(ash::sql::select_sql<decltype(mixed)>,
+            R"(SELECT "id", "title", "note", "name", "count", "price", "status", "owner_id" FROM "items" )"
+            R"(WHERE ("count" > ? AND "title" = ?) ORDER BY (abs("count" - ?)) DESC LIMIT ? OFFSET ?)");
+  auto m = mixed.params();
+  REQUIRE(m.size() == 5);
+  CHECK(m[0].as_int() == 1);
+  CHECK(m[1].text() == "x");
+  CHECK(m[2].as_int() == 3);
+  CHECK(m[3].as_int() == 2);
+  CHECK(m[4].as_int() == 5);
+
+  // A query built from an lvalue is copied: the original keeps its values.
+  auto base = ash::query<Item>().filter(t.count > 7);
+  auto narrower = base.filter(t.count < 9);
+  CHECK(base.params().size() == 1);
+  CHECK(narrower.params().size() == 2);
+  CHECK(narrower.params()[1].as_int() == 9);
+}
+
+TEST_CASE("an expression owns its text values: they outlive the strings they came from") {
+  auto make = [] {
+    std::string local = "a value longer than any inline buffer, so that it must live on the heap";
+    std::string short_one = "short";
+    return ash::query<Item>().filter(t.title == local or t.note == short_one or ash::contains(t.title, local));
+  };
+  auto q = make();
+  auto p = q.params();
+  REQUIRE(p.size() == 3);
+  CHECK(p[0].text() == "a value longer than any inline buffer, so that it must live on the heap");
+  CHECK(p[1].text() == "short");
+  CHECK(p[2].text() == "%a value longer than any inline buffer, so that it must live on the heap%");
 }
 
 TEST_CASE("insert, update, delete and get statements render for each kind of primary key") {

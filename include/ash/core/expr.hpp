@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "ash/core/fields.hpp"
+#include "ash/core/param.hpp"
+#include "ash/core/types.hpp"
 
 namespace ash {
 
@@ -23,16 +25,20 @@ namespace ash {
 template <class E>
 concept expression = std::is_base_of_v<detail::expr_base, std::remove_cvref_t<E>>;
 
-/// A value bound as one parameter.
-template <class T>
-struct val : detail::expr_base {
-  using value_type = T;
-  static constexpr std::size_t param_count = 1;
-  T value;
-  void bind(param*& p) const { type_traits<T>::bind(value, *p++); }
+namespace detail {
+/// The base of every expression node but columns: the values the node binds, in the order of
+/// its `?`s. A node's type is its shape (what the SQL says); its only state is this list, which
+/// is not a template, so moving and joining expressions compiles to the same few functions for
+/// every query.
+struct valued : expr_base {
+  param_list values;
 };
 
-namespace detail {
+/// The values of an expression, taken or copied out of it (none for a column).
+inline param_list values_of(valued&& e) { return std::move(e.values); }
+inline param_list values_of(const valued& e) { return e.values; }
+inline param_list values_of(const expr_base&) { return {}; }
+
 /// How a plain value is held in an expression: string literals as views (they live forever),
 /// any other text as an owned `std::string`, everything else by value.
 template <class D>
@@ -51,17 +57,52 @@ struct held<const char (&)[N]> {
 };
 }  // namespace detail
 
-/// An expression as is, or a value wrapped as a bound parameter.
+/// A value bound as one parameter (as a type: its value is in the list of the node holding it).
 template <class T>
-constexpr auto as_expr(T&& v) {
-  if constexpr (expression<T>) return std::remove_cvref_t<T>(std::forward<T>(v));
-  else {
-    using H = typename detail::held<T&&>::type;
-    return val<H>{{}, H(std::forward<T>(v))};
-  }
+struct val : detail::valued {
+  using value_type = T;
+  static constexpr std::size_t param_count = 1;
+};
+
+/// The expression type of an operand: an expression as is, a plain value as `val<held type>`.
+template <class T>
+using as_expr_t = std::conditional_t<expression<T>, std::remove_cvref_t<T>, val<typename detail::held<T&&>::type>>;
+
+namespace detail {
+/// Appends the value of type `H` to `list`, owning a copy of any text or bytes (string
+/// literals, held as views, live forever and stay borrowed).
+template <class H>
+void put_value(param_list& list, const H& v) {
+  param& p = list.add();
+  type_traits<H>::bind(v, p);
+  if constexpr (!std::is_same_v<H, std::string_view>) p.own();
 }
-template <class T>
-using as_expr_t = decltype(as_expr(std::declval<T>()));
+
+/// Appends the values of an operand: an expression's (no template for these), or a plain value.
+inline void put_operand(param_list& list, valued&& e) { list.append(std::move(e.values)); }
+inline void put_operand(param_list& list, const valued& e) { list.append(e.values); }
+inline void put_operand(param_list&, const expr_base&) {}
+/// `x` as the type `H` it is held as: itself when it is one, else converted (text from a view).
+template <class H, class X>
+decltype(auto) held_value(X&& x) {
+  if constexpr (std::is_same_v<std::remove_cvref_t<X>, H>) return static_cast<const H&>(x);
+  else return H(std::forward<X>(x));
+}
+template <class X>
+  requires(!expression<X>)
+void put_operand(param_list& list, X&& v) {
+  using H = typename held<X&&>::type;
+  put_value<H>(list, held_value<H>(std::forward<X>(v)));
+}
+
+/// Node `N` over operands `ops...`, its values theirs in order.
+template <class N, class... X>
+N make_node(X&&... ops) {
+  N n;
+  (put_operand(n.values, std::forward<X>(ops)), ...);
+  return n;
+}
+}  // namespace detail
 
 // --- operator tags -------------------------------------------------------------------------------
 
@@ -98,62 +139,38 @@ struct binary_result {
 
 /// `L op R`.
 template <class Op, class L, class R>
-struct binary : detail::expr_base {
+struct binary : detail::valued {
   using value_type = typename binary_result<Op, typename L::value_type, typename R::value_type>::type;
   using op_type = Op;
   using left_type = L;
   using right_type = R;
   static constexpr std::size_t param_count = L::param_count + R::param_count;
-  L left;
-  R right;
-  void bind(param*& p) const {
-    left.bind(p);
-    right.bind(p);
-  }
 };
 
 /// `NOT (X)`.
 template <class X>
-struct negation : detail::expr_base {
+struct negation : detail::valued {
   using value_type = bool;
   using operand_type = X;
   static constexpr std::size_t param_count = X::param_count;
-  X operand;
-  void bind(param*& p) const { operand.bind(p); }
 };
 
 /// `X IS NULL`.
 template <class X>
-struct nil_check : detail::expr_base {
+struct nil_check : detail::valued {
   using value_type = bool;
   using operand_type = X;
   static constexpr std::size_t param_count = X::param_count;
-  X operand;
-  void bind(param*& p) const { operand.bind(p); }
 };
 
-
-/// `X IN (SELECT value FROM json_each(?))`: a list of any length with constant SQL text.
+/// `X IN (SELECT value FROM json_each(?))`: a list of any length with constant SQL text; the
+/// list is bound as one JSON array.
 template <class X, class T>
-struct in_list : detail::expr_base {
+struct in_list : detail::valued {
   using value_type = bool;
   using operand_type = X;
   using element_type = T;
   static constexpr std::size_t param_count = X::param_count + 1;
-  X operand;
-  std::vector<T> values;
-  void bind(param*& p) const {
-    operand.bind(p);
-    std::string json{"["};
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i) json += ',';
-      param e;
-      type_traits<T>::bind(values[i], e);
-      detail::append_json(json, e);
-    }
-    json += ']';
-    (*p++).set_text_owned(std::move(json));
-  }
 };
 
 /// Whether an expression node is a bound value.
@@ -162,6 +179,22 @@ inline constexpr bool is_val = false;
 template <class T>
 inline constexpr bool is_val<val<T>> = true;
 
+namespace detail {
+/// The LIKE pattern matching `text` anywhere, literally: `%text%` with `%`, `_` and `\` escaped
+/// by `\` (the SQL says `ESCAPE '\'`). Not a template: one copy serves every query.
+inline std::string contains_pattern(std::string_view text) {
+  std::string pattern;
+  pattern.reserve(text.size() + 2);
+  pattern += '%';
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += '%';
+  return pattern;
+}
+}  // namespace detail
+
 /// How a text pattern operator matches.
 enum class match_kind {
   like,      ///< `a LIKE b`, case-sensitive, `%` and `_` are wildcards
@@ -169,33 +202,15 @@ enum class match_kind {
   contains,  ///< `a` contains `b` as plain text: wildcards escaped, `ESCAPE '\'`
 };
 
-/// `like`, `ilike` and `contains` of a text column or expression.
+/// `like`, `ilike` and `contains` of a text column or expression. The bound value of `contains`
+/// is the pattern `%text%`, with the text's wildcards escaped.
 template <match_kind K, class L, class R>
-struct match : detail::expr_base {
+struct match : detail::valued {
   using value_type = bool;
   using left_type = L;
   using right_type = R;
   static constexpr match_kind kind = K;
   static constexpr std::size_t param_count = L::param_count + R::param_count;
-  L left;
-  R right;
-  void bind(param*& p) const {
-    left.bind(p);
-    if constexpr (K == match_kind::contains && is_val<R>) {
-      // A bound value: escape its wildcards and wrap it in `%...%`.
-      param raw;
-      type_traits<typename R::value_type>::bind(right.value, raw);
-      std::string pattern{"%"};
-      for (char c : raw.text()) {
-        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-        pattern += c;
-      }
-      pattern += '%';
-      (*p++).set_text_owned(std::move(pattern));
-    } else {
-      right.bind(p);
-    }
-  }
 };
 
 namespace detail {
@@ -205,16 +220,12 @@ struct any_value {};
 
 /// `fragment("...?...", args...)`: SQL written by hand, with `?` standing for each argument.
 template <detail::fixed_string Text, class... Args>
-struct fragment_node : detail::expr_base {
+struct fragment_node : detail::valued {
   /// A fragment's type is unknown to ash: it compares with anything.
   using any_value = detail::any_value;
   using value_type = any_value;
   static constexpr std::string_view text = Text.view();
   static constexpr std::size_t param_count = (std::size_t{0} + ... + Args::param_count);
-  std::tuple<Args...> args;
-  void bind(param*& p) const {
-    std::apply([&](const auto&... a) { (a.bind(p), ...); }, args);
-  }
 };
 
 /// Counts the `?` placeholders of fragment text, skipping quoted strings and identifiers.
@@ -301,9 +312,10 @@ constexpr void check_textual() {
       (void)sizeof(diag::like_and_contains_need_a_text_field<typename X::resource, field_member<typename X::resource, X::index>>);
   }
 }
+/// `L op R` as a node.
 template <class Op, class L, class R>
-constexpr auto make_binary(L&& l, R&& r) {
-  return binary<Op, as_expr_t<L>, as_expr_t<R>>{{}, as_expr(std::forward<L>(l)), as_expr(std::forward<R>(r))};
+auto make_binary(L&& l, R&& r) {
+  return make_node<binary<Op, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r));
 }
 }  // namespace detail
 
@@ -316,10 +328,10 @@ concept expr_operands = expression<L> || expression<R>;
 #define ASH_DETAIL_COMPARISON(sym, tag)                                                    \
   template <class L, class R>                                                              \
     requires expr_operands<L, R>                                                           \
-  constexpr auto operator sym(L&& l, R&& r) {                                              \
+  auto operator sym(L&& l, R&& r) {                                                        \
     static_assert(comparable<L, R>, "ash: cannot compare a field with a value of another type (see the next error for the field and the type)"); \
     detail::check_comparable<L, R>();                                                      \
-    return detail::make_binary<op::tag>(std::forward<L>(l), std::forward<R>(r));          \
+    return detail::make_node<binary<op::tag, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r)); \
   }
 ASH_DETAIL_COMPARISON(==, eq)
 ASH_DETAIL_COMPARISON(!=, ne)
@@ -332,28 +344,28 @@ ASH_DETAIL_COMPARISON(>=, ge)
 /// `a and b` / `a && b`.
 template <class L, class R>
   requires expr_operands<L, R>
-constexpr auto operator&&(L&& l, R&& r) {
+auto operator&&(L&& l, R&& r) {
   static_assert(boolean<L> && boolean<R>, "ash: `and` needs conditions on both sides");
-  return detail::make_binary<op::and_>(std::forward<L>(l), std::forward<R>(r));
+  return detail::make_node<binary<op::and_, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r));
 }
 /// `a or b` / `a || b`.
 template <class L, class R>
   requires expr_operands<L, R>
-constexpr auto operator||(L&& l, R&& r) {
+auto operator||(L&& l, R&& r) {
   static_assert(boolean<L> && boolean<R>, "ash: `or` needs conditions on both sides");
-  return detail::make_binary<op::or_>(std::forward<L>(l), std::forward<R>(r));
+  return detail::make_node<binary<op::or_, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r));
 }
 /// `not x` / `!x`.
 template <expression X>
-constexpr auto operator!(X&& x) {
+auto operator!(X&& x) {
   static_assert(boolean<X>, "ash: `not` needs a condition");
-  return negation<std::remove_cvref_t<X>>{{}, std::forward<X>(x)};
+  return detail::make_node<negation<std::remove_cvref_t<X>>>(std::forward<X>(x));
 }
 
 /// `a + b`: addition for numbers, concatenation (`||`) for text.
 template <class L, class R>
   requires expr_operands<L, R>
-constexpr auto operator+(L&& l, R&& r) {
+auto operator+(L&& l, R&& r) {
   if constexpr (textual<L> && textual<R> &&
                 !(detail::unknown_type<typename as_expr_t<L>::value_type>() &&
                   detail::unknown_type<typename as_expr_t<R>::value_type>()))
@@ -366,7 +378,7 @@ constexpr auto operator+(L&& l, R&& r) {
 #define ASH_DETAIL_ARITHMETIC(sym, tag)                                                    \
   template <class L, class R>                                                              \
     requires expr_operands<L, R>                                                           \
-  constexpr auto operator sym(L&& l, R&& r) {                                              \
+  auto operator sym(L&& l, R&& r) {                                                        \
     static_assert(numeric<L> && numeric<R>, "ash: arithmetic needs numbers on both sides"); \
     return detail::make_binary<op::tag>(std::forward<L>(l), std::forward<R>(r));          \
   }
@@ -379,8 +391,8 @@ ASH_DETAIL_ARITHMETIC(/, div)
 
 /// `is_nil(x)`: `x IS NULL`.
 template <expression X>
-constexpr auto is_nil(X&& x) {
-  return nil_check<std::remove_cvref_t<X>>{{}, std::forward<X>(x)};
+auto is_nil(X&& x) {
+  return detail::make_node<nil_check<std::remove_cvref_t<X>>>(std::forward<X>(x));
 }
 
 /// `in(x, values)`: x is one of the values (any number of them; the SQL text stays the same).
@@ -390,9 +402,20 @@ auto in(X&& x, const Range& values) {
   static_assert(comparable<X, T>, "ash: `in` needs values of the field's type");
   detail::check_comparable<X, T>();
   static_assert(type_traits<T>::storage != storage_class::blob, "ash: `in` does not take bytes");
-  std::vector<T> v;
-  for (const auto& e : values) v.push_back(T(e));
-  return in_list<std::remove_cvref_t<X>, T>{{}, std::forward<X>(x), std::move(v)};
+  auto n = detail::make_node<in_list<std::remove_cvref_t<X>, T>>(std::forward<X>(x));
+  std::string json{"["};
+  bool first = true;
+  for (const auto& v : values) {
+    if (!first) json += ',';
+    first = false;
+    decltype(auto) value = detail::held_value<T>(v);
+    param e;
+    type_traits<T>::bind(value, e);
+    detail::append_json(json, e);
+  }
+  json += ']';
+  n.values.add().set_text_owned(std::move(json));
+  return n;
 }
 template <expression X, class T>
 auto in(X&& x, std::initializer_list<T> values) {
@@ -401,38 +424,49 @@ auto in(X&& x, std::initializer_list<T> values) {
 
 /// `like(x, pattern)`: case-sensitive SQL pattern match (`%` any run, `_` any character).
 template <expression X, class P>
-constexpr auto like(X&& x, P&& pattern) {
+auto like(X&& x, P&& pattern) {
   static_assert(textual<X> && textual<P>, "ash: like needs a text field and a text pattern");
   detail::check_textual<X>();
-  return match<match_kind::like, as_expr_t<X>, as_expr_t<P>>{{}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(pattern))};
+  return detail::make_node<match<match_kind::like, as_expr_t<X>, as_expr_t<P>>>(std::forward<X>(x), std::forward<P>(pattern));
 }
 /// `ilike(x, pattern)`: like, ignoring (ASCII) case.
 template <expression X, class P>
-constexpr auto ilike(X&& x, P&& pattern) {
+auto ilike(X&& x, P&& pattern) {
   static_assert(textual<X> && textual<P>, "ash: ilike needs a text field and a text pattern");
   detail::check_textual<X>();
-  return match<match_kind::ilike, as_expr_t<X>, as_expr_t<P>>{{}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(pattern))};
+  return detail::make_node<match<match_kind::ilike, as_expr_t<X>, as_expr_t<P>>>(std::forward<X>(x), std::forward<P>(pattern));
 }
 /// `contains(x, text)`: x contains text literally (`%` and `_` match only themselves).
 template <expression X, class P>
-constexpr auto contains(X&& x, P&& text) {
+auto contains(X&& x, P&& text) {
   static_assert(textual<X> && textual<P>, "ash: contains needs a text field and a text value");
   detail::check_textual<X>();
-  return match<match_kind::contains, as_expr_t<X>, as_expr_t<P>>{{}, as_expr(std::forward<X>(x)), as_expr(std::forward<P>(text))};
+  using N = match<match_kind::contains, as_expr_t<X>, as_expr_t<P>>;
+  if constexpr (expression<P>) {
+    return detail::make_node<N>(std::forward<X>(x), std::forward<P>(text));
+  } else {
+    // A bound value: the pattern `%text%`, its wildcards escaped.
+    auto n = detail::make_node<N>(std::forward<X>(x));
+    decltype(auto) value = detail::held_value<typename as_expr_t<P>::value_type>(std::forward<P>(text));
+    param raw;
+    type_traits<typename as_expr_t<P>::value_type>::bind(value, raw);
+    n.values.add().set_text_owned(detail::contains_pattern(raw.text()));
+    return n;
+  }
 }
 
 /// `fragment<"? / ?">(a, b)`: SQL written by hand; each `?` is replaced by an argument
 /// (columns by their name, values by a bound parameter).
 template <detail::fixed_string Text, class... Args>
-constexpr auto fragment(Args&&... args) {
+auto fragment(Args&&... args) {
   static_assert(count_placeholders(Text.view()) == sizeof...(Args),
                 "ash: a fragment needs exactly one argument for each `?` in its text");
-  return fragment_node<Text, as_expr_t<Args>...>{{}, {as_expr(std::forward<Args>(args))...}};
+  return detail::make_node<fragment_node<Text, as_expr_t<Args>...>>(std::forward<Args>(args)...);
 }
 
 /// `concat(a, b, ...)`: text concatenation (`a || b || ...`); NULL if any part is NULL.
 template <class A, class B, class... Rest>
-constexpr auto concat(A&& a, B&& b, Rest&&... rest) {
+auto concat(A&& a, B&& b, Rest&&... rest) {
   auto first = detail::make_binary<op::concat>(std::forward<A>(a), std::forward<B>(b));
   if constexpr (sizeof...(Rest) == 0) return first;
   else return concat(std::move(first), std::forward<Rest>(rest)...);
@@ -440,12 +474,11 @@ constexpr auto concat(A&& a, B&& b, Rest&&... rest) {
 
 // --- sorting -------------------------------------------------------------------------------------------
 
-/// A sort key: an expression and a direction.
+/// A sort key: an expression (as a type, with its values) and a direction.
 template <class E, bool Descending>
-struct sort_key {
+struct sort_key : detail::valued {
   using expr_type = E;
   static constexpr bool descending = Descending;
-  E expr;
 };
 template <class T>
 inline constexpr bool is_sort_key = false;
@@ -454,13 +487,13 @@ inline constexpr bool is_sort_key<sort_key<E, D>> = true;
 
 /// Ascending order on an expression.
 template <expression E>
-constexpr auto asc(E&& e) {
-  return sort_key<std::remove_cvref_t<E>, false>{std::forward<E>(e)};
+auto asc(E&& e) {
+  return detail::make_node<sort_key<std::remove_cvref_t<E>, false>>(std::forward<E>(e));
 }
 /// Descending order on an expression.
 template <expression E>
-constexpr auto desc(E&& e) {
-  return sort_key<std::remove_cvref_t<E>, true>{std::forward<E>(e)};
+auto desc(E&& e) {
+  return detail::make_node<sort_key<std::remove_cvref_t<E>, true>>(std::forward<E>(e));
 }
 
 // --- which resource an expression is over ---------------------------------------------------------------

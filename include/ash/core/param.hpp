@@ -10,20 +10,22 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ash {
 
 /// SQLite's storage classes.
 enum class storage_class : std::uint8_t { null, integer, real, text, blob };
 
-/// One bindable value. Not copyable: text may point into the param itself.
+/// One bindable value. Copies and moves keep their text valid: short text lives in the param
+/// (and `data()` finds it wherever the param is), long text is owned, borrowed text is shared.
 class param {
  public:
-  param() = default;
-  param(const param&) = delete;
-  param& operator=(const param&) = delete;
 
   void set_null() noexcept { kind_ = storage_class::null; }
   void set_int(std::int64_t v) noexcept { kind_ = storage_class::integer; i_ = v; }
@@ -48,6 +50,13 @@ class param {
   }
   std::size_t size() const noexcept { return where_ == where::heap ? heap_.size() : n_; }
   std::string_view text() const noexcept { return {data(), size()}; }
+
+  /// Makes borrowed text or bytes a copy of their own, so the param outlives the value it was
+  /// bound from (expressions keep their values this way).
+  void own() {
+    if (where_ == where::borrowed && (kind_ == storage_class::text || kind_ == storage_class::blob))
+      set_bytes_copy(kind_, p_, n_);
+  }
 
  private:
   enum class where : std::uint8_t { borrowed, inline_buf, heap };
@@ -77,6 +86,39 @@ class param {
   std::size_t n_ = 0;
   char buf_[48];
   std::string heap_;
+};
+
+/// The values of an expression or a query, in the order of their `?` in the SQL text. Not a
+/// template: building, joining and binding value lists is compiled once for every query, so a
+/// query adds only its shape (a type) to a program, not code to carry its values around.
+class param_list {
+ public:
+  /// Appends a null value and returns it, to be set.
+  param& add() { return items_.emplace_back(); }
+  /// Inserts `more` before position `at`.
+  void insert(std::size_t at, param_list&& more) {
+    if (items_.empty()) {
+      items_ = std::move(more.items_);
+    } else {
+      items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(at), std::make_move_iterator(more.items_.begin()),
+                    std::make_move_iterator(more.items_.end()));
+    }
+  }
+  /// Appends `more`.
+  void append(param_list&& more) { insert(items_.size(), std::move(more)); }
+  /// Appends a copy of `more`.
+  void append(const param_list& more) { items_.insert(items_.end(), more.items_.begin(), more.items_.end()); }
+  /// Sets the integer at `at`, inserting it there unless `replace`.
+  void put_int(std::size_t at, std::int64_t v, bool replace) {
+    if (!replace) items_.emplace(items_.begin() + static_cast<std::ptrdiff_t>(at));
+    items_[at].set_int(v);
+  }
+  std::span<const param> view() const noexcept { return items_; }
+  std::size_t size() const noexcept { return items_.size(); }
+  const param& operator[](std::size_t i) const noexcept { return items_[i]; }
+
+ private:
+  std::vector<param> items_;
 };
 
 }  // namespace ash

@@ -7,8 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <tuple>
 #include <type_traits>
+#include <span>
 #include <utility>
 
 #include "ash/core/expr.hpp"
@@ -19,7 +19,6 @@ namespace ash {
 /// No filter: every row.
 struct no_filter {
   static constexpr std::size_t param_count = 0;
-  void bind(param*&) const noexcept {}
 };
 
 /// The fields a query reads: all of them, or the listed indexes.
@@ -35,10 +34,39 @@ template <class Resource>
 struct polymorphic_resource_needs_a_table_for_this_query;
 }
 
+/// No sort keys.
+struct no_sort {
+  static constexpr std::size_t param_count = 0;
+  static constexpr std::size_t size = 0;
+};
+
+/// The sort keys `Prev`, then key `K` (a `sort_key`): a type only, for the SQL text.
+template <class Prev, class K>
+struct sort_then {
+  using previous = Prev;
+  using key_type = K;
+  static constexpr std::size_t param_count = Prev::param_count + K::expr_type::param_count;
+  static constexpr std::size_t size = Prev::size + 1;
+};
+
+namespace detail {
+/// The state of every query: its values, in the order of the `?` in its SQL text (the filter's,
+/// the sort keys', then the limit and the offset). Not a template, so a query of any shape
+/// moves, copies and binds with the same code.
+struct query_state {
+  param_list values_;
+};
+}  // namespace detail
+
 /// A read of resource `R`. Build with `ash::query<R>()`.
-template <class R, class Filter = no_filter, class Sorts = std::tuple<>, class Select = selection<>,
+///
+/// The type is the query's shape and fixes its SQL text; the object holds only the values to
+/// bind. Each builder has a `&&` form, which moves the values on (a chain like
+/// `query<R>().filter(...).sort(...).limit(10)` copies nothing), and a `const&` form, which
+/// copies the query first.
+template <class R, class Filter = no_filter, class Sorts = no_sort, class Select = selection<>,
           bool HasLimit = false, bool HasOffset = false, detail::fixed_string Table = "">
-class query_t {
+class query_t : public detail::query_state {
  public:
   using resource = R;
   using filter_type = Filter;
@@ -48,80 +76,88 @@ class query_t {
   static constexpr bool has_offset = HasOffset;
   /// The table read: the resource's, or the one chosen with `from<"...">()`.
   static constexpr std::string_view table = Table.size() ? Table.view() : info<R>::table;
-  static constexpr std::size_t sort_params = std::apply(
-      [](auto... s) { return (std::size_t{0} + ... + decltype(s.expr)::param_count); }, Sorts{});
-  static constexpr std::size_t param_count = Filter::param_count + sort_params + HasLimit + HasOffset;
-
-  query_t() = default;
-  query_t(Filter f, Sorts s, std::int64_t limit, std::int64_t offset)
-      : filter_(std::move(f)), sorts_(std::move(s)), limit_(limit), offset_(offset) {}
+  static constexpr std::size_t param_count = Filter::param_count + Sorts::param_count + HasLimit + HasOffset;
 
   /// Keeps the rows for which `condition` holds (and-ed with earlier filters).
   template <class E>
-  auto filter(E&& condition) const& {
+  auto filter(E&& condition) && {
     static_assert(expression<E> && boolean<E>, "ash: filter needs a condition (a comparison, like, in, is_nil...)");
     static_assert(is_over<std::remove_cvref_t<E>, R>::value,
                   "ash: the filter names a field of another resource (see the next error for which)");
     detail::check_over<R, E>();
-    if constexpr (std::is_same_v<Filter, no_filter>) {
-      using F = std::remove_cvref_t<E>;
-      return query_t<R, F, Sorts, Select, HasLimit, HasOffset, Table>(F(std::forward<E>(condition)), sorts_, limit_, offset_);
-    } else {
-      auto both = detail::make_binary<op::and_>(filter_, std::forward<E>(condition));
-      return query_t<R, decltype(both), Sorts, Select, HasLimit, HasOffset, Table>(std::move(both), sorts_, limit_, offset_);
-    }
+    using C = std::remove_cvref_t<E>;
+    using F = std::conditional_t<std::is_same_v<Filter, no_filter>, C, binary<op::and_, Filter, C>>;
+    values_.insert(Filter::param_count, detail::values_of(std::forward<E>(condition)));
+    return with<F, Sorts>{std::move(*this)};
+  }
+  template <class E>
+  auto filter(E&& condition) const& {
+    return query_t(*this).filter(std::forward<E>(condition));
   }
 
   /// Orders rows by the keys, in turn: columns (ascending) or `ash::asc(e)` / `ash::desc(e)`.
   template <class... K>
+  auto sort(K&&... keys) && {
+    static_assert(sizeof...(K) > 0, "ash: sort needs at least one key");
+    static_assert((is_over<key_t<K>, R>::value && ...), "ash: the sort names a field of another resource");
+    std::size_t at = Filter::param_count + Sorts::param_count;
+    ((values_.insert(at, detail::values_of(std::forward<K>(keys))), at += key_t<K>::expr_type::param_count), ...);
+    return with<Filter, typename sorts_after<Sorts, key_t<K>...>::type>{std::move(*this)};
+  }
+  template <class... K>
   auto sort(K&&... keys) const& {
-    auto more = std::tuple_cat(sorts_, std::tuple{to_key(std::forward<K>(keys))...});
-    static_assert((is_over<decltype(to_key(std::declval<K>())), R>::value && ...),
-                  "ash: the sort names a field of another resource");
-    return query_t<R, Filter, decltype(more), Select, HasLimit, HasOffset, Table>(filter_, std::move(more), limit_, offset_);
+    return query_t(*this).sort(std::forward<K>(keys)...);
   }
 
   /// At most `n` rows.
-  auto limit(std::int64_t n) const& {
-    return query_t<R, Filter, Sorts, Select, true, HasOffset, Table>(filter_, sorts_, n, offset_);
+  auto limit(std::int64_t n) && {
+    values_.put_int(Filter::param_count + Sorts::param_count, n, HasLimit);
+    return with<Filter, Sorts, Select, true>{std::move(*this)};
   }
+  auto limit(std::int64_t n) const& { return query_t(*this).limit(n); }
   /// Skips the first `n` rows.
-  auto offset(std::int64_t n) const& {
-    return query_t<R, Filter, Sorts, Select, HasLimit, true, Table>(filter_, sorts_, limit_, n);
+  auto offset(std::int64_t n) && {
+    values_.put_int(Filter::param_count + Sorts::param_count + HasLimit, n, HasOffset);
+    return with<Filter, Sorts, Select, HasLimit, true>{std::move(*this)};
   }
+  auto offset(std::int64_t n) const& { return query_t(*this).offset(n); }
   /// Reads only these fields; the others keep their default values in the results.
   template <std::size_t... I>
-  auto select(col<R, I>...) const& {
+  auto select(col<R, I>...) && {
     static_assert(sizeof...(I) > 0, "ash: select needs at least one field");
-    return query_t<R, Filter, Sorts, selection<I...>, HasLimit, HasOffset, Table>(filter_, sorts_, limit_, offset_);
+    return with<Filter, Sorts, selection<I...>>{std::move(*this)};
+  }
+  template <std::size_t... I>
+  auto select(col<R, I>... c) const& {
+    return query_t(*this).select(c...);
   }
   /// Reads from table `T` (for polymorphic resources).
   template <detail::fixed_string T>
+  auto from() && {
+    return with<Filter, Sorts, Select, HasLimit, HasOffset, T>{std::move(*this)};
+  }
+  template <detail::fixed_string T>
   auto from() const& {
-    return query_t<R, Filter, Sorts, Select, HasLimit, HasOffset, T>(filter_, sorts_, limit_, offset_);
+    return query_t(*this).template from<T>();
   }
 
-  const Filter& filter_expr() const noexcept { return filter_; }
-
-  /// Writes the values to bind, in the order of the `?` in the SQL text.
-  void bind(param* p) const {
-    filter_.bind(p);
-    std::apply([&](const auto&... s) { (s.expr.bind(p), ...); }, sorts_);
-    if constexpr (HasLimit) (*p++).set_int(limit_);
-    if constexpr (HasOffset) (*p++).set_int(offset_);
-  }
+  /// The values to bind, in the order of the `?` in the SQL text.
+  std::span<const param> params() const noexcept { return values_.view(); }
 
  private:
-  template <class K>
-  static auto to_key(K&& k) {
-    if constexpr (is_sort_key<std::remove_cvref_t<K>>) return std::remove_cvref_t<K>(std::forward<K>(k));
-    else return asc(std::forward<K>(k));
-  }
+  template <class F, class S, class Sel = Select, bool L = HasLimit, bool O = HasOffset, detail::fixed_string T = Table>
+  using with = query_t<R, F, S, Sel, L, O, T>;
 
-  Filter filter_{};
-  Sorts sorts_{};
-  std::int64_t limit_ = -1;
-  std::int64_t offset_ = 0;
+  /// A sort argument as a key: a `sort_key` as is, an expression ascending.
+  template <class K>
+  using key_t = std::conditional_t<is_sort_key<std::remove_cvref_t<K>>, std::remove_cvref_t<K>,
+                                   sort_key<std::remove_cvref_t<K>, false>>;
+  template <class S, class... K>
+  struct sorts_after {
+    using type = S;
+  };
+  template <class S, class K, class... More>
+  struct sorts_after<S, K, More...> : sorts_after<sort_then<S, K>, More...> {};
 };
 
 /// A query over every row of `R`; refine it with `.filter`, `.sort`, `.limit`, `.offset`, `.select`.

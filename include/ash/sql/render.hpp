@@ -237,12 +237,18 @@ struct select_renderer {
   }
   template <class Sorts>
   static constexpr void render_order(text_writer& w) {
-    if constexpr (std::tuple_size_v<Sorts> > 0) {
+    if constexpr (Sorts::size > 0) {
       w.put(" ORDER BY ");
-      [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((w.put(I ? ", " : ""), render_key<std::tuple_element_t<I, Sorts>>(w)), ...);
-      }(std::make_index_sequence<std::tuple_size_v<Sorts>>{});
+      render_keys<Sorts>(w);
     }
+  }
+  template <class Sorts>
+  static constexpr void render_keys(text_writer& w) {
+    if constexpr (Sorts::size > 1) {
+      render_keys<typename Sorts::previous>(w);
+      w.put(", ");
+    }
+    render_key<typename Sorts::key_type>(w);
   }
   template <class K>
   static constexpr void render_key(text_writer& w) {

@@ -184,12 +184,9 @@ class repo {
     static_assert(!info<R>::polymorphic || Q::table.size() > 0,
                   "ash: a polymorphic resource is read from a table chosen with query<R>().from<\"table\">()");
     static constexpr auto& sql = ash::sql::select_sql<Q>;
-    param params[Q::param_count + 1];
-    q.bind(params);
-    // Everything after binding depends only on the resource and the fields read, so it is
-    // compiled once per resource, not once per query.
-    return read_rows<R>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::param_count),
-                        typename Q::select_type{});
+    // The query's values are already bound (a list that is not a template), and everything else
+    // depends only on the resource and the fields read: compiled once per resource, not per query.
+    return read_rows<R>(detail::text_slot<sql>::id, sql.view(), q.params(), typename Q::select_type{});
   }
   template <class Q>
     requires is_query<Q>
@@ -205,10 +202,8 @@ class repo {
     static_assert(!info<R>::polymorphic || Q::table.size() > 0,
                   "ash: a polymorphic resource is read from a table chosen with query<R>().from<\"table\">()");
     static constexpr auto& sql = ash::sql::select_sql<Q>;
-    param params[Q::param_count + 1];
-    q.bind(params);
     with_reader([&](connection& c) {
-      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::param_count), [&](sqlite3_stmt* s) {
+      run(c, detail::text_slot<sql>::id, sql.view(), q.params(), [&](sqlite3_stmt* s) {
         R r{};
         read_selected(s, r, typename Q::select_type{});
         fn(std::move(r));
@@ -234,11 +229,9 @@ class repo {
         }(std::make_index_sequence<Sel::count>{}),
                       "ash: each field of the struct given to read_into must have the type of the selected field in its position");
         static constexpr auto& sql = ash::sql::select_sql<Q>;
-        param params[Q::param_count + 1];
-        q.bind(params);
         std::vector<P> out;
         with_reader([&](connection& c) {
-          run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::param_count),
+          run(c, detail::text_slot<sql>::id, sql.view(), q.params(),
               [&](sqlite3_stmt* s) {
                 P p{};
                 read_positional(s, p);
@@ -275,11 +268,10 @@ class repo {
     requires is_query<Q>
   std::int64_t count(const Q& q) {
     static constexpr auto& sql = ash::sql::count_sql<Q>;
-    param params[Q::param_count + 1];
-    q.bind(params);
     std::int64_t n = 0;
     with_reader([&](connection& c) {
-      run(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::filter_type::param_count),
+      // The filter's values come first: the sort keys' and the limit's are not in this SQL.
+      run(c, detail::text_slot<sql>::id, sql.view(), q.params().first(Q::filter_type::param_count),
           [&](sqlite3_stmt* s) { n = sqlite3_column_int64(s, 0); });
     });
     return n;
@@ -369,9 +361,7 @@ class repo {
     if constexpr (!info<typename Q::resource>::has_primary_key)
       (void)sizeof(diag::update_and_destroy_need_a_primary_key<typename Q::resource>);
     static constexpr auto& sql = ash::sql::delete_where_sql<Q>;
-    param params[Q::param_count + 1];
-    q.bind(params);
-    return write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, Q::filter_type::param_count));
+    return write(detail::text_slot<sql>::id, sql.view(), q.params().first(Q::filter_type::param_count));
   }
 
   /// Inserts a record as it is, with no action logic (defaults, validations): the data layer's
