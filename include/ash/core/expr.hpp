@@ -35,8 +35,8 @@ struct valued : expr_base {
 };
 
 /// The values of an expression, taken or copied out of it (none for a column).
-inline param_list values_of(valued&& e) { return std::move(e.values); }
-inline param_list values_of(const valued& e) { return e.values; }
+ASH_NOINLINE inline param_list values_of(valued&& e) { return std::move(e.values); }
+ASH_NOINLINE inline param_list values_of(const valued& e) { return e.values; }
 inline param_list values_of(const expr_base&) { return {}; }
 
 /// How a plain value is held in an expression: string literals as views (they live forever),
@@ -79,8 +79,8 @@ void put_value(param_list& list, const H& v) {
 }
 
 /// Appends the values of an operand: an expression's (no template for these), or a plain value.
-inline void put_operand(param_list& list, valued&& e) { list.append(std::move(e.values)); }
-inline void put_operand(param_list& list, const valued& e) { list.append(e.values); }
+ASH_NOINLINE inline void put_operand(param_list& list, valued&& e) { list.append(std::move(e.values)); }
+ASH_NOINLINE inline void put_operand(param_list& list, const valued& e) { list.append(e.values); }
 inline void put_operand(param_list&, const expr_base&) {}
 /// `x` as the type `H` it is held as: itself when it is one, else converted (text from a view).
 template <class H, class X>
@@ -182,7 +182,7 @@ inline constexpr bool is_val<val<T>> = true;
 namespace detail {
 /// The LIKE pattern matching `text` anywhere, literally: `%text%` with `%`, `_` and `\` escaped
 /// by `\` (the SQL says `ESCAPE '\'`). Not a template: one copy serves every query.
-inline std::string contains_pattern(std::string_view text) {
+ASH_NOINLINE inline std::string contains_pattern(std::string_view text) {
   std::string pattern;
   pattern.reserve(text.size() + 2);
   pattern += '%';

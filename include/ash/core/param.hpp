@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "ash/detail/attributes.hpp"
+
 namespace ash {
 
 /// SQLite's storage classes.
@@ -34,7 +36,7 @@ class param {
   void set_text_ref(std::string_view v) noexcept { set_bytes_ref(storage_class::text, v.data(), v.size()); }
   /// Text that may not outlive this call: kept inline when short, else owned.
   void set_text_copy(std::string_view v) { set_bytes_copy(storage_class::text, v.data(), v.size()); }
-  void set_text_owned(std::string&& v) {
+  ASH_NOINLINE void set_text_owned(std::string&& v) {
     kind_ = storage_class::text;
     heap_ = std::move(v);
     where_ = where::heap;
@@ -53,7 +55,7 @@ class param {
 
   /// Makes borrowed text or bytes a copy of their own, so the param outlives the value it was
   /// bound from (expressions keep their values this way).
-  void own() {
+  ASH_NOINLINE void own() {
     if (where_ == where::borrowed && (kind_ == storage_class::text || kind_ == storage_class::blob))
       set_bytes_copy(kind_, p_, n_);
   }
@@ -66,7 +68,7 @@ class param {
     p_ = static_cast<const char*>(p);
     n_ = n;
   }
-  void set_bytes_copy(storage_class k, const void* p, std::size_t n) {
+  ASH_NOINLINE void set_bytes_copy(storage_class k, const void* p, std::size_t n) {
     kind_ = k;
     if (n <= sizeof buf_) {
       where_ = where::inline_buf;
@@ -93,10 +95,18 @@ class param {
 /// query adds only its shape (a type) to a program, not code to carry its values around.
 class param_list {
  public:
+  param_list() = default;
+  param_list(param_list&&) noexcept = default;
+  param_list(const param_list&) = default;
+  param_list& operator=(param_list&&) noexcept = default;
+  param_list& operator=(const param_list&) = default;
+  // Out of line: every expression and query is destroyed through here, in one copy.
+  ASH_NOINLINE ~param_list() {}
+
   /// Appends a null value and returns it, to be set.
-  param& add() { return items_.emplace_back(); }
+  ASH_NOINLINE param& add() { return items_.emplace_back(); }
   /// Inserts `more` before position `at`.
-  void insert(std::size_t at, param_list&& more) {
+  ASH_NOINLINE void insert(std::size_t at, param_list&& more) {
     if (items_.empty()) {
       items_ = std::move(more.items_);
     } else {
@@ -107,9 +117,9 @@ class param_list {
   /// Appends `more`.
   void append(param_list&& more) { insert(items_.size(), std::move(more)); }
   /// Appends a copy of `more`.
-  void append(const param_list& more) { items_.insert(items_.end(), more.items_.begin(), more.items_.end()); }
+  ASH_NOINLINE void append(const param_list& more) { items_.insert(items_.end(), more.items_.begin(), more.items_.end()); }
   /// Sets the integer at `at`, inserting it there unless `replace`.
-  void put_int(std::size_t at, std::int64_t v, bool replace) {
+  ASH_NOINLINE void put_int(std::size_t at, std::int64_t v, bool replace) {
     if (!replace) items_.emplace(items_.begin() + static_cast<std::ptrdiff_t>(at));
     items_[at].set_int(v);
   }

@@ -1,0 +1,15 @@
+#pragma once
+/// \file
+/// Compiler attributes the library uses.
+
+/// Keeps a function out of line. For the non-template helpers every query calls (building and
+/// joining value lists, binding, stepping): inlined, their bodies would be compiled again at each
+/// call site of each query, which costs compile time and code size; out of line, a program has
+/// one copy. None of them is on a per-row path.
+#if defined(__GNUC__) || defined(__clang__)
+#define ASH_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define ASH_NOINLINE __declspec(noinline)
+#else
+#define ASH_NOINLINE
+#endif
