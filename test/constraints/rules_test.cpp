@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <ash/ash.hpp>
+#include <ash/types/date.hpp>
 
 #include <cstdint>
 #include <optional>

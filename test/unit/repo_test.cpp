@@ -449,7 +449,7 @@ TEST_CASE("the same query shape reuses one prepared statement, and its SQL is re
   auto registered = [] {
     auto& r = ash::sqlite::detail::statement_registry::instance();
     std::lock_guard lock(r.mutex);
-    return r.ids.size();
+    return r.next - 1;
   };
   auto ids_before = registered();
 

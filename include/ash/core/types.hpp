@@ -3,18 +3,26 @@
 /// The types a resource field may have, and how each is stored in SQLite (`ash::type_traits`).
 ///
 /// Storage matches AshSqlite / ecto_sqlite3 so that databases interoperate: integers and bools
-/// as INTEGER, doubles as REAL, strings, enums (by name), UUIDs (36 chars), timestamps
-/// (ISO-8601 UTC with microseconds) and dates as TEXT, bytes as BLOB. Maps and arrays (JSON
-/// TEXT) live in `ash/types/json.hpp`. Users add types by specialising `ash::type_traits`.
+/// as INTEGER, doubles as REAL, strings, enums (by name), UUIDs (36 chars) and timestamps
+/// (ISO-8601 UTC with microseconds) as TEXT, bytes as BLOB. Dates (`ash::date`) live in
+/// `ash/types/date.hpp`, maps and arrays (JSON TEXT) in `ash/types/json.hpp`, so that programs
+/// that do not use them do not parse `<chrono>`'s calendar or Boost.JSON. Users add types by
+/// specialising `ash::type_traits`.
+
+#if __has_include(<sys/random.h>)
+#include <sys/random.h>  // getentropy (glibc >= 2.25, macOS, the BSDs)
+#else
+#include <random>
+#endif
 
 #include <array>
 #include <charconv>
-#include <chrono>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <limits>
 #include <optional>
-#include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -22,6 +30,7 @@
 
 #include "ash/core/error.hpp"
 #include "ash/core/param.hpp"
+#include "ash/detail/clock.hpp"
 
 namespace ash {
 
@@ -80,8 +89,9 @@ constexpr int hex_value(char c) {
 /// decimals). Infinities become `9e999` / `-9e999`, which SQLite and its JSON parser read back as
 /// infinities; NaN, which SQLite stores as NULL, becomes `null`.
 inline std::string format_double(double v) {
-  if (std::isnan(v)) return "null";
-  if (std::isinf(v)) return v > 0 ? "9e999" : "-9e999";
+  if (v != v) return "null";  // NaN
+  if (v == std::numeric_limits<double>::infinity()) return "9e999";
+  if (v == -std::numeric_limits<double>::infinity()) return "-9e999";
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);
@@ -244,21 +254,30 @@ struct uuid {
     return true;
   }
 
-  /// A random (version 4) UUID.
+  /// A random (version 4) UUID: 122 bits from the operating system's random source, read
+  /// afresh for each UUID (no generator state to share with a forked child).
   static uuid generate() {
-    thread_local std::mt19937_64 rng{[] {
-      std::random_device rd;
-      std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-      return std::mt19937_64(seq);
-    }()};
     uuid u;
-    for (int half = 0; half < 2; ++half) {
-      std::uint64_t r = rng();
-      for (int i = 0; i < 8; ++i) u.bytes[static_cast<std::size_t>(half * 8 + i)] = static_cast<std::uint8_t>(r >> (i * 8));
-    }
+    fill_random(u.bytes.data(), u.bytes.size());
     u.bytes[6] = static_cast<std::uint8_t>((u.bytes[6] & 0x0f) | 0x40);
     u.bytes[8] = static_cast<std::uint8_t>((u.bytes[8] & 0x3f) | 0x80);
     return u;
+  }
+
+  /// Fills `out` with `n` (at most 256) bytes from the operating system's random source.
+  static void fill_random(std::uint8_t* out, std::size_t n) {
+#if __has_include(<sys/random.h>)
+    if (getentropy(out, n) == 0) return;
+    if (std::FILE* f = std::fopen("/dev/urandom", "rb")) {  // getentropy unavailable (an old kernel)
+      std::size_t got = std::fread(out, 1, n, f);
+      std::fclose(f);
+      if (got == n) return;
+    }
+    throw std::runtime_error("ash: no random source for uuid::generate");
+#else
+    std::random_device rd;
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(rd());
+#endif
   }
 
   /// Writes the 36 characters of the text form to `out`.
@@ -316,26 +335,62 @@ struct type_traits<uuid> {
 
 /// A UTC instant with microsecond precision, stored as "YYYY-MM-DDTHH:MM:SS.ffffffZ".
 using utc_datetime = std::chrono::sys_time<std::chrono::microseconds>;
-/// A calendar date, stored as "YYYY-MM-DD".
-using date = std::chrono::year_month_day;
 
 /// The current time, at microsecond precision.
 inline utc_datetime utc_now() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
 }
 
+namespace detail {
+// Days since 1970-01-01 and civil dates (proleptic Gregorian), in plain arithmetic so that this
+// header needs no calendar from `<chrono>`.
+
+/// Whether year `y`, month `m`, day `d` is a date that exists.
+constexpr bool valid_date(long long y, long long m, long long d) noexcept {
+  if (m < 1 || m > 12 || d < 1) return false;
+  constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  return d <= month_days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+/// The days from 1970-01-01 to the given date.
+constexpr long long days_from_civil(long long y, long long m, long long d) noexcept {
+  y -= m <= 2;  // years start in March, so that the leap day is the last day of a year
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const long long year_of_era = y - era * 400;                                    // [0, 399]
+  const long long day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+  const long long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+struct civil_date {
+  long long year, month, day;
+};
+/// The date `days` days after 1970-01-01.
+constexpr civil_date civil_from_days(long long days) noexcept {
+  days += 719468;
+  const long long era = (days >= 0 ? days : days - 146096) / 146097;
+  const long long day_of_era = days - era * 146097;  // [0, 146096]
+  const long long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const long long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const long long mp = (5 * day_of_year + 2) / 153;  // March is 0
+  const long long month = mp < 10 ? mp + 3 : mp - 9;
+  return {year_of_era + era * 400 + (month <= 2), month, day_of_year - (153 * mp + 2) / 5 + 1};
+}
+}  // namespace detail
+
 /// Writes the 27-character ISO-8601 form of `t` to `out`.
 inline void write_iso8601(utc_datetime t, char* out) noexcept {
-  using namespace std::chrono;
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  auto us = (t - day).count();
+  constexpr long long us_per_day = 86400000000LL;
+  const long long since_epoch = t.time_since_epoch().count();
+  long long days = since_epoch / us_per_day;
+  if (since_epoch % us_per_day < 0) --days;  // round towards the past
+  const long long us = since_epoch - days * us_per_day;
+  const detail::civil_date ymd = detail::civil_from_days(days);
   char* o = out;
-  o = detail::put_digits(o, static_cast<int>(ymd.year()), 4);
+  o = detail::put_digits(o, ymd.year, 4);
   *o++ = '-';
-  o = detail::put_digits(o, static_cast<unsigned>(ymd.month()), 2);
+  o = detail::put_digits(o, ymd.month, 2);
   *o++ = '-';
-  o = detail::put_digits(o, static_cast<unsigned>(ymd.day()), 2);
+  o = detail::put_digits(o, ymd.day, 2);
   *o++ = 'T';
   o = detail::put_digits(o, us / 3600000000LL, 2);
   *o++ = ':';
@@ -349,14 +404,12 @@ inline void write_iso8601(utc_datetime t, char* out) noexcept {
 
 /// Parses "YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|+00:00]"; nullopt if malformed.
 inline std::optional<utc_datetime> parse_iso8601(std::string_view s) noexcept {
-  using namespace std::chrono;
   auto y = detail::parse_digits(s, 0, 4), mo = detail::parse_digits(s, 5, 2), d = detail::parse_digits(s, 8, 2);
   auto h = detail::parse_digits(s, 11, 2), mi = detail::parse_digits(s, 14, 2), se = detail::parse_digits(s, 17, 2);
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0 || s[4] != '-' || s[7] != '-' ||
       (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' || h > 23 || mi > 59 || se > 60)
     return std::nullopt;
-  year_month_day ymd{year{static_cast<int>(y)}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
+  if (!detail::valid_date(y, mo, d)) return std::nullopt;
   long long frac = 0;
   std::size_t i = 19;
   if (i < s.size() && s[i] == '.') {
@@ -368,7 +421,8 @@ inline std::optional<utc_datetime> parse_iso8601(std::string_view s) noexcept {
   }
   std::string_view rest = s.substr(i);
   if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return std::nullopt;
-  return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + microseconds{frac};
+  const long long seconds = ((detail::days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + se;
+  return utc_datetime{std::chrono::microseconds{seconds * 1000000 + frac}};
 }
 
 template <>
@@ -384,46 +438,6 @@ struct type_traits<utc_datetime> {
   static utc_datetime read_text(std::string_view v) {
     if (auto t = parse_iso8601(v)) return *t;
     detail::bad_stored_value("utc_datetime", v);
-  }
-};
-
-template <>
-struct type_traits<date> {
-  static constexpr storage_class storage = storage_class::text;
-  static constexpr std::string_view migration_type = "date";
-  static constexpr compare_kind compare = compare_kind::exact;
-  /// Throws `ash::exception` (invalid_attribute) for a date that does not exist, such as a
-  /// default-constructed one: it could not be read back.
-  static void bind(date v, param& p) {
-    if (!v.ok() || static_cast<int>(v.year()) < 0 || static_cast<int>(v.year()) > 9999) {
-      ash::error e;
-      e.kind = error_kind::invalid_attribute;
-      e.message = "is not a valid date (year " + std::to_string(static_cast<int>(v.year())) + ", month " +
-                  std::to_string(static_cast<unsigned>(v.month())) + ", day " +
-                  std::to_string(static_cast<unsigned>(v.day())) + ")";
-      throw ash::exception(std::move(e));
-    }
-    char buf[10];
-    detail::put_digits(buf, static_cast<int>(v.year()), 4);
-    buf[4] = '-';
-    detail::put_digits(buf + 5, static_cast<unsigned>(v.month()), 2);
-    buf[7] = '-';
-    detail::put_digits(buf + 8, static_cast<unsigned>(v.day()), 2);
-    p.set_text_copy({buf, 10});
-  }
-  static date read_text(std::string_view v) {
-    auto y = detail::parse_digits(v, 0, 4), m = detail::parse_digits(v, 5, 2), d = detail::parse_digits(v, 8, 2);
-    if (v.size() == 10 && y >= 0 && m >= 0 && d >= 0 && v[4] == '-' && v[7] == '-') {
-      date out{std::chrono::year{static_cast<int>(y)}, std::chrono::month{static_cast<unsigned>(m)},
-               std::chrono::day{static_cast<unsigned>(d)}};
-      if (out.ok()) return out;
-    }
-    detail::bad_stored_value("date", v);
-  }
-  static std::string sql_default(date v) {
-    param p;
-    bind(v, p);
-    return "'" + std::string(p.text()) + "'";
   }
 };
 

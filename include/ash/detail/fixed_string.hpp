@@ -3,7 +3,6 @@
 /// `fixed_string`: a string usable as a template argument (action names, fragment text), and
 /// `static_text`: SQL text rendered at compile time into a character array.
 
-#include <algorithm>
 #include <cstddef>
 #include <string_view>
 #include <utility>
@@ -22,7 +21,9 @@ namespace ash::detail {
 template <std::size_t N>
 struct fixed_string {
   char value[N]{};
-  constexpr fixed_string(const char (&s)[N]) { std::copy_n(s, N, value); }
+  constexpr fixed_string(const char (&s)[N]) {
+    for (std::size_t i = 0; i < N; ++i) value[i] = s[i];
+  }
   constexpr fixed_string() = default;
   constexpr std::string_view view() const { return {value, N - 1}; }
   constexpr std::size_t size() const { return N - 1; }
@@ -36,7 +37,7 @@ struct fixed_string {
 template <std::size_t N>
 constexpr fixed_string<N> to_fixed(std::string_view s) {
   fixed_string<N> out;
-  std::copy_n(s.data(), N - 1, out.value);
+  for (std::size_t i = 0; i + 1 < N; ++i) out.value[i] = s[i];
   return out;
 }
 

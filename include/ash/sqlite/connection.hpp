@@ -7,18 +7,17 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
+#include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "ash/core/error.hpp"
 #include "ash/core/param.hpp"
+#include "ash/detail/clock.hpp"
 
 namespace ash::sqlite {
 
@@ -38,8 +37,48 @@ struct log_entry {
   bool ok = true;
 };
 
-/// Receives every statement when logging is on.
-using logger = std::function<void(const log_entry&)>;
+/// Receives every statement when logging is on: holds any copyable callable taking a
+/// `const log_entry&` (a lambda, a function pointer, a `std::function`). Empty by default.
+///
+/// A small `std::function` of its own: `<functional>` would cost every translation unit that
+/// includes the repo the parsing of its searchers and hash tables.
+class logger {
+ public:
+  logger() noexcept = default;
+  template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, logger> && std::is_invocable_v<std::decay_t<F>&, const log_entry&>)
+  logger(F&& f) : fn_(new std::decay_t<F>(std::forward<F>(f))), ops_(&ops_for<std::decay_t<F>>) {}
+  logger(const logger& o) : fn_(o.fn_ ? o.ops_->clone(o.fn_) : nullptr), ops_(o.ops_) {}
+  logger(logger&& o) noexcept : fn_(std::exchange(o.fn_, nullptr)), ops_(std::exchange(o.ops_, nullptr)) {}
+  logger& operator=(logger o) noexcept {
+    std::swap(fn_, o.fn_);
+    std::swap(ops_, o.ops_);
+    return *this;
+  }
+  ~logger() {
+    if (fn_) ops_->destroy(fn_);
+  }
+
+  explicit operator bool() const noexcept { return fn_ != nullptr; }
+  /// Calls the held callable; the logger must not be empty.
+  void operator()(const log_entry& e) const { ops_->call(fn_, e); }
+
+ private:
+  struct ops {
+    void (*call)(void*, const log_entry&);
+    void* (*clone)(const void*);
+    void (*destroy)(void*) noexcept;
+  };
+  template <class F>
+  static constexpr ops ops_for{
+      [](void* f, const log_entry& e) { (*static_cast<F*>(f))(e); },
+      [](const void* f) -> void* { return new F(*static_cast<const F*>(f)); },
+      [](void* f) noexcept { delete static_cast<F*>(f); },
+  };
+
+  void* fn_ = nullptr;
+  const ops* ops_ = nullptr;
+};
 
 /// Whether `path` names an in-memory database (":memory:", "", or a `mode=memory` URI).
 inline bool is_memory_path(std::string_view path) {
@@ -143,14 +182,15 @@ class connection {
   }
 
   connection(connection&& o) noexcept
-      : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.path_)), slots_(std::move(o.slots_)),
-        logger_(std::move(o.logger_)) {}
+      : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.path_)), slots_(std::exchange(o.slots_, nullptr)),
+        slot_count_(std::exchange(o.slot_count_, 0)), logger_(std::move(o.logger_)) {}
   connection& operator=(connection&& o) noexcept {
     if (this != &o) {
       close();
       db_ = std::exchange(o.db_, nullptr);
       path_ = std::move(o.path_);
-      slots_ = std::move(o.slots_);
+      slots_ = std::exchange(o.slots_, nullptr);
+      slot_count_ = std::exchange(o.slot_count_, 0);
       logger_ = std::move(o.logger_);
     }
     return *this;
@@ -176,7 +216,7 @@ class connection {
   /// The statement is reset and ready to bind. Throws (and logs the failure) if `sql` does not
   /// prepare, e.g. when its table is missing.
   sqlite3_stmt* slot(std::uint32_t id, std::string_view sql) {
-    if (id < slots_.size() && slots_[id]) [[likely]]
+    if (id < slot_count_ && slots_[id]) [[likely]]
       return slots_[id];
     sqlite3_stmt* s = nullptr;
     try {
@@ -186,7 +226,7 @@ class connection {
       throw;
     }
     if (id == 0) return s;  // unregistered: the caller's guard finalises it
-    if (id >= slots_.size()) slots_.resize(id + 16, nullptr);
+    if (id >= slot_count_) grow_slots(id + 16);
     slots_[id] = s;
     return s;
   }
@@ -202,9 +242,9 @@ class connection {
   /// Finalises every cached statement (needed before the schema changes under them is not:
   /// SQLite re-prepares; this is for closing and for tests).
   void clear_slots() noexcept {
-    for (auto*& s : slots_) {
-      if (s) sqlite3_finalize(s);
-      s = nullptr;
+    for (std::size_t i = 0; i < slot_count_; ++i) {
+      if (slots_[i]) sqlite3_finalize(slots_[i]);
+      slots_[i] = nullptr;
     }
   }
 
@@ -226,13 +266,27 @@ class connection {
  private:
   void close() noexcept {
     clear_slots();
+    delete[] slots_;
+    slots_ = nullptr;
+    slot_count_ = 0;
     if (db_) sqlite3_close_v2(db_);
     db_ = nullptr;
   }
 
+  /// Makes room for `n` slots (new ones empty). A plain array rather than a `std::vector`: this
+  /// header is in every translation unit, and the vector's growth code cost each its instantiation.
+  void grow_slots(std::size_t n) {
+    auto** grown = new sqlite3_stmt*[n]();
+    for (std::size_t i = 0; i < slot_count_; ++i) grown[i] = slots_[i];
+    delete[] slots_;
+    slots_ = grown;
+    slot_count_ = n;
+  }
+
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::vector<sqlite3_stmt*> slots_;
+  sqlite3_stmt** slots_ = nullptr;  ///< prepared statements by slot id (null: not prepared yet)
+  std::size_t slot_count_ = 0;
   logger logger_;
 };
 

@@ -12,20 +12,15 @@
 /// ```
 
 #include <sqlite3.h>
-#include <fmt/core.h>
 
 #include <array>
-#include <chrono>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -34,6 +29,7 @@
 #include "ash/core/query.hpp"
 #include "ash/core/result.hpp"
 #include "ash/core/schema_of.hpp"
+#include "ash/detail/clock.hpp"
 #include "ash/sql/ddl.hpp"
 #include "ash/sql/render.hpp"
 #include "ash/sqlite/connection.hpp"
@@ -79,13 +75,13 @@ struct config {
 inline std::string describe_param(const param& p) {
   switch (p.kind()) {
     case storage_class::integer: return std::to_string(p.as_int());
-    case storage_class::real: return fmt::format("{}", p.as_real());
+    case storage_class::real: return ash::detail::format_double(p.as_real());
     case storage_class::text: {
       std::string_view t = p.text();
-      if (t.size() > 200) return fmt::format("\"{}...\" ({} bytes)", t.substr(0, 200), t.size());
-      return fmt::format("\"{}\"", t);
+      if (t.size() > 200) return "\"" + std::string(t.substr(0, 200)) + "...\" (" + std::to_string(t.size()) + " bytes)";
+      return "\"" + std::string(t) + "\"";
     }
-    case storage_class::blob: return fmt::format("<{} bytes>", p.size());
+    case storage_class::blob: return "<" + std::to_string(p.size()) + " bytes>";
     default: return "NULL";
   }
 }
@@ -97,12 +93,22 @@ inline void log_to_stderr(const log_entry& e) {
     if (i) values += ", ";
     values += describe_param(e.params[i]);
   }
-  auto us = std::chrono::duration<double, std::micro>(e.duration).count();
-  fmt::print(stderr, "[ash] {} {:.3f}ms {} row{}: {} [{}]\n", e.ok ? "OK" : "ERROR", us / 1000.0, e.rows,
-             e.rows == 1 ? "" : "s", e.sql, values);
+  char head[96];
+  std::snprintf(head, sizeof head, "[ash] %s %.3fms %lld row%s: ", e.ok ? "OK" : "ERROR",
+                static_cast<double>(e.duration.count()) / 1e6, static_cast<long long>(e.rows), e.rows == 1 ? "" : "s");
+  std::string line = head;
+  line.append(e.sql).append(" [").append(values).append("]\n");
+  std::fwrite(line.data(), 1, line.size(), stderr);  // one call: lines from several threads do not interleave
 }
 
 namespace detail {
+/// An address that identifies the calling thread while it runs (each thread has its own
+/// `token`): how the repo knows which thread holds its writer, without `<thread>`.
+inline const void* this_thread_token() noexcept {
+  thread_local char token;
+  return &token;
+}
+
 /// The slot id of an SQL text constant (a `static_text` with static storage).
 template <const auto& Text>
 struct text_slot {
@@ -156,7 +162,10 @@ class repo {
   explicit repo(const config& c) : config_(c.with_environment()) {
     open_options w;
     w.busy_timeout = config_.busy_timeout;
-    writer_ = std::make_unique<connection>(config_.database, w);
+    writer_.emplace(config_.database, w);
+    // Readers are opened on demand; room for all of them now, so that the addresses handed out
+    // stay valid (the vector never reallocates).
+    readers_.reserve(static_cast<std::size_t>(config_.pool_size));
     memory_ = is_memory_path(config_.database);
     if (config_.log_sql) writer_->set_logger(logger_of());
   }
@@ -171,7 +180,7 @@ class repo {
     config_.log_sql = on;
     auto l = on ? logger_of() : logger{};
     writer_->set_logger(l);
-    for (auto& r : readers_) r->set_logger(l);
+    for (auto& r : readers_) r.set_logger(l);
   }
 
   // --- reads -------------------------------------------------------------------------------------------------
@@ -257,7 +266,7 @@ class repo {
       ash::error e;
       e.kind = error_kind::usage;
       e.resource = std::string(resource_name<typename Q::resource>);
-      e.message = fmt::format("read_one found {} records, expected at most one", n);
+      e.message = "read_one found " + std::to_string(n) + " records, expected at most one";
       throw ash::exception(std::move(e));
     }
     return out;
@@ -381,7 +390,7 @@ class repo {
   template <class F>
   decltype(auto) transaction(F&& fn) {
     if (owns_writer()) {
-      std::string sp = fmt::format("ash_sp_{}", ++depth_);
+      std::string sp = "ash_sp_" + std::to_string(++depth_);
       writer_->exec("SAVEPOINT " + sp);
       try {
         if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
@@ -461,10 +470,10 @@ class repo {
  private:
   void lock_writer() {
     writer_mutex_.lock();
-    owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    owner_.store(detail::this_thread_token(), std::memory_order_relaxed);
   }
   void unlock_writer() {
-    owner_.store(std::thread::id{}, std::memory_order_relaxed);
+    owner_.store(nullptr, std::memory_order_relaxed);
     writer_mutex_.unlock();
   }
 
@@ -491,11 +500,11 @@ class repo {
    public:
     explicit reader_hold(repo& r) : repo_(r) {
       if (r.owns_writer()) {
-        conn_ = r.writer_.get();
+        conn_ = &*r.writer_;
       } else if (r.memory_ || r.config_.pool_size == 0) {
         r.lock_writer();
         locked_ = true;
-        conn_ = r.writer_.get();
+        conn_ = &*r.writer_;
       } else {
         conn_ = r.acquire_reader();
         pooled_ = true;
@@ -536,15 +545,19 @@ class repo {
   logger logger_of() const { return config_.log ? config_.log : logger(&log_to_stderr); }
 
   // Relaxed is enough: `owner_` is written under the writer mutex, and a thread only asks whether
-  // it holds its own id there. Other threads only ever store their own ids or none, and a thread
-  // always sees its own latest store (coherence), so it cannot mistake itself for the owner.
+  // it holds its own token there. Other threads only ever store their own tokens or none, and a
+  // thread always sees its own latest store (coherence), so it cannot mistake itself for the owner.
   // (Sequentially consistent stores would cost a full barrier, two per statement.)
-  bool owns_writer() const noexcept { return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id(); }
+  bool owns_writer() const noexcept { return owner_.load(std::memory_order_relaxed) == detail::this_thread_token(); }
 
   // The last reader given back waits in `idle_`, so a single-threaded reader takes and returns
-  // it with one atomic exchange each, without the pool's mutex. Waiters announce themselves in
-  // `waiters_` before looking at `idle_` once more, and a release that sees a waiter notifies
-  // under the mutex, so no waiter sleeps while a reader is idle.
+  // it with one atomic exchange each, without the pool's mutex. A thread that finds no reader
+  // announces itself in `waiters_`, reads the `released_` count, looks at `idle_` once more and
+  // sleeps until the count moves (`std::atomic::wait`). A release that sees a waiter moves the
+  // count and wakes one. All of these are sequentially consistent, so either the waiter's last
+  // look finds the reader, or the release sees the waiter and moves the count after the waiter
+  // read it: no waiter sleeps while a reader is idle. (Readers given back to `free_` are pushed
+  // under the mutex, where waiters read the count before sleeping.)
   connection* acquire_reader() {
     if (connection* c = idle_.exchange(nullptr)) return c;
     std::unique_lock lock(pool_mutex_);
@@ -558,32 +571,31 @@ class repo {
         open_options o;
         o.read_only = true;
         o.busy_timeout = config_.busy_timeout;
-        readers_.push_back(std::make_unique<connection>(config_.database, o));
-        if (config_.log_sql) readers_.back()->set_logger(logger_of());
-        return readers_.back().get();
+        connection& c = readers_.emplace_back(config_.database, o);
+        if (config_.log_sql) c.set_logger(logger_of());
+        return &c;
       }
       waiters_.fetch_add(1);
+      const std::uint32_t seen = released_.load();
       if (connection* c = idle_.exchange(nullptr)) {
         waiters_.fetch_sub(1);
         return c;
       }
-      pool_cv_.wait(lock);
+      lock.unlock();
+      released_.wait(seen);
       waiters_.fetch_sub(1);
+      lock.lock();
     }
   }
   void release_reader(connection* c) {
     connection* none = nullptr;
-    if (idle_.compare_exchange_strong(none, c)) {
-      if (waiters_.load() == 0) return;
-      std::lock_guard lock(pool_mutex_);
-      pool_cv_.notify_one();
-      return;
-    }
-    {
+    if (!idle_.compare_exchange_strong(none, c)) {
       std::lock_guard lock(pool_mutex_);
       free_.push_back(c);
     }
-    pool_cv_.notify_one();
+    if (waiters_.load() == 0) return;
+    released_.fetch_add(1);
+    released_.notify_one();
   }
 
   /// Runs a select and collects its rows: shared by every query of resource `R` reading the
@@ -787,9 +799,9 @@ class repo {
           if constexpr (is_optional_v<V>) s = v ? &*v : nullptr;
           else s = &v;
           if (s && s->size() > decl.max_len)
-            fail(field_list<R>::names[i], fmt::format("must be at most {} characters", decl.max_len), error_kind::invalid_attribute);
+            fail(field_list<R>::names[i], "must be at most " + std::to_string(decl.max_len) + " characters", error_kind::invalid_attribute);
           if (s && s->size() < decl.min_len)
-            fail(field_list<R>::names[i], fmt::format("must be at least {} characters", decl.min_len), error_kind::invalid_attribute);
+            fail(field_list<R>::names[i], "must be at least " + std::to_string(decl.min_len) + " characters", error_kind::invalid_attribute);
         }
       });
     // The action's other validations, in order.
@@ -1065,17 +1077,17 @@ class repo {
   }
 
   config config_;
-  std::unique_ptr<connection> writer_;
+  std::optional<connection> writer_;
   bool memory_ = false;
   std::mutex writer_mutex_;
-  std::atomic<std::thread::id> owner_{};
+  std::atomic<const void*> owner_{nullptr};  ///< `detail::this_thread_token()` of the thread holding the writer
   int depth_ = 0;
   std::mutex pool_mutex_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<connection>> readers_;
+  std::vector<connection> readers_;  ///< capacity `pool_size`, reserved up front: never reallocates
   std::vector<connection*> free_;
   std::atomic<connection*> idle_{nullptr};
   std::atomic<int> waiters_{0};
+  std::atomic<std::uint32_t> released_{0};  ///< moves on each release that a waiter may need
 };
 
 }  // namespace ash::sqlite

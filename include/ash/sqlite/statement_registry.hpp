@@ -8,21 +8,50 @@
 /// Id 0 is never handed out: a query that runs before its id was assigned (from another static
 /// initialiser) is prepared and finalised on the spot instead of using a slot.
 
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 namespace ash::sqlite::detail {
 
+/// The texts seen so far and their ids: a hash table with open addressing, in a vector (a
+/// `std::map` here cost every translation unit that includes the repo its instantiation).
 struct statement_registry {
+  struct entry {
+    std::string_view sql;  ///< a view of static storage
+    std::uint32_t id = 0;  ///< 0: an empty slot
+  };
   std::mutex mutex;
-  std::map<std::string_view, std::uint32_t, std::less<>> ids;  // views of static storage
-  std::uint32_t next = 1;
+  std::vector<entry> table = std::vector<entry>(64);  ///< a power of two, at most half full
+  std::uint32_t next = 1;                             ///< the next id; `next - 1` texts are registered
 
   static statement_registry& instance() {
     static statement_registry r;
     return r;
+  }
+
+  /// The id of `sql`, adding it if it is new. Call with `mutex` held.
+  std::uint32_t find_or_add(std::string_view sql) {
+    entry* e = slot(sql);
+    if (e->id != 0) return e->id;
+    *e = {sql, next++};
+    if (2 * static_cast<std::size_t>(next) > table.size()) {
+      std::vector<entry> old(2 * table.size());
+      old.swap(table);
+      for (const entry& o : old)
+        if (o.id != 0) *slot(o.sql) = o;
+    }
+    return next - 1;
+  }
+
+ private:
+  /// The slot holding `sql`, or the empty slot where it belongs.
+  entry* slot(std::string_view sql) {
+    const std::size_t mask = table.size() - 1;
+    for (std::size_t i = std::hash<std::string_view>{}(sql) & mask;; i = (i + 1) & mask)
+      if (table[i].id == 0 || table[i].sql == sql) return &table[i];
   }
 };
 
@@ -30,9 +59,7 @@ struct statement_registry {
 inline std::uint32_t register_statement(std::string_view sql) {
   auto& r = statement_registry::instance();
   std::lock_guard lock(r.mutex);
-  auto [it, inserted] = r.ids.try_emplace(sql, r.next);
-  if (inserted) ++r.next;
-  return it->second;
+  return r.find_or_add(sql);
 }
 
 /// The slot id of a type that has `static constexpr ... sql` (a query or statement shape).
