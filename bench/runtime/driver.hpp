@@ -10,7 +10,7 @@
 namespace bench {
 
 /// `L` opens `j` in its constructor and offers `handle()`, `exec(sql)`, `insert_all(items)` (one
-/// transaction, returns the sum of generated ids), `get(id, Item&)`, `filter(status, priority)`,
+/// transaction, returns the sum of generated ids; it may write the ids into the items), `get(id, Item&)`, `filter(status, priority)`,
 /// `contains(needle)` (both return a vector of items) and `update_all(ids, scores)` (one transaction).
 template <class L>
 timing drive(const job& j) {

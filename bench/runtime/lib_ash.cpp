@@ -1,4 +1,4 @@
-// ash: the idiomatic API (insert for the bulk load, get, read with filters, the update action).
+// ash: the idiomatic API (insert_all for the bulk load, get, read with filters, the update action).
 #include <ash/ash.hpp>
 
 #include "driver.hpp"
@@ -40,11 +40,11 @@ class ash_lib {
   }
   void exec(std::string_view sql) { repo_.exec(sql); }
 
-  std::int64_t insert_all(const std::vector<Item>& items) {
+  // insert_all binds each record where it lies and writes the generated ids back into them.
+  std::int64_t insert_all(std::vector<Item>& items) {
+    repo_.insert_all(items);
     std::int64_t ids = 0;
-    repo_.transaction([&] {
-      for (const Item& r : items) ids += repo_.insert(r).id;
-    });
+    for (const Item& r : items) ids += r.id;
     return ids;
   }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -462,4 +463,42 @@ TEST_CASE_FIXTURE(fixture, "insert stores a record as it is, without action logi
   CHECK(back->priority == 42);
   auto owner = repo.insert(Owner{0, "Zed", "zed@example.com"});
   CHECK(owner.id == 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "insert_all stores a range in one transaction and writes the generated keys back") {
+  std::vector<Owner> owners{{0, "Ann", "ann@example.com"}, {0, "Bob", "bob@example.com"}, {0, "Cy", "cy@example.com"}};
+  CHECK(repo.insert_all(owners) == 3);
+  CHECK(owners[0].id == 1);
+  CHECK(owners[1].id == 2);
+  CHECK(owners[2].id == 3);
+  auto bob = repo.get<Owner>(std::int64_t{2});
+  REQUIRE(bob);
+  CHECK(bob->email == "bob@example.com");
+
+  // A const range is inserted as well; its records keep their (unset) keys.
+  const std::vector<Owner> more{{0, "Di", "di@example.com"}};
+  CHECK(repo.insert_all(more) == 1);
+  CHECK(more[0].id == 0);
+  CHECK(repo.count(ash::query<Owner>()) == 4);
+  CHECK(repo.insert_all(std::vector<Owner>{}) == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "insert_all is all or nothing: a failing record leaves the table as it was") {
+  std::vector<Owner> owners{{0, "Eve", "eve@example.com"}, {0, "Fay", "eve@example.com"}};  // the same email twice
+  try {
+    repo.insert_all(owners);
+    FAIL("insert_all should have thrown");
+  } catch (const ash::exception& e) {
+    CHECK(e.error().kind == ash::error_kind::unique_violation);
+    CHECK(e.error().field == "email");
+  }
+  CHECK(repo.count(ash::query<Owner>()) == 0);
+
+  // Inside a caller's transaction it joins that transaction, and rolls back with it.
+  CHECK_THROWS_AS(repo.transaction([&] {
+    std::vector<Owner> one{{0, "Gus", "gus@example.com"}};
+    repo.insert_all(one);
+    throw std::runtime_error("the caller fails after the insert");
+  }), std::runtime_error);
+  CHECK(repo.count(ash::query<Owner>()) == 0);
 }

@@ -383,6 +383,26 @@ class repo {
     return record;
   }
 
+  /// Inserts every record of a range as it is, like `insert`, in one transaction (or in the
+  /// caller's): all of them, or none if one fails. Each record is bound from where it lies, never
+  /// copied; generated keys are written back into the records unless they are const. Returns how
+  /// many were inserted. (AshSqlite's bulk create, without resource logic.)
+  template <class Range>
+  std::size_t insert_all(Range&& records) {
+    using E = std::remove_reference_t<decltype(*std::begin(records))>;
+    using R = std::remove_cv_t<E>;
+    static_assert(check_resource<R>());
+    check_table<R, "">();
+    std::size_t n = 0;
+    transaction([&] {
+      for (E& record : records) {
+        insert_record<"">(record);
+        ++n;
+      }
+    });
+    return n;
+  }
+
   // --- transactions -------------------------------------------------------------------------------------------
 
   /// Runs `fn()` in a transaction (`BEGIN IMMEDIATE`), or in a savepoint when already in one.
@@ -850,8 +870,10 @@ class repo {
     }
   }
 
-  template <ash::detail::fixed_string Table, class R>
-  void insert_record(R& record) {
+  /// Inserts `record`; writes a generated key back unless the record is const.
+  template <ash::detail::fixed_string Table, class Rec>
+  void insert_record(Rec& record) {
+    using R = std::remove_const_t<Rec>;
     static constexpr auto& sql = ash::sql::insert_sql<R, Table>;
     constexpr std::size_t n = field_count<R>;
     param params[n];
@@ -861,7 +883,7 @@ class repo {
     }(std::make_index_sequence<n>{});
     std::int64_t rowid = 0;
     write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, k), &rowid);
-    if constexpr (info<R>::generation == key_generation::autoincrement) {
+    if constexpr (info<R>::generation == key_generation::autoincrement && !std::is_const_v<Rec>) {
       using K = std::remove_cvref_t<decltype(get_field<info<R>::primary_key[0]>(record))>;
       get_field<info<R>::primary_key[0]>(record) = static_cast<K>(rowid);
     }
