@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "ash/detail/attributes.hpp"
+
 namespace ash {
 
 /// What kind of thing went wrong; see docs/errors.md for each.
@@ -55,7 +57,7 @@ struct error {
   std::string sql;       ///< the statement that failed, for database errors
 
   /// One line for people: "Ticket.subject: is required (action open)".
-  std::string describe() const {
+  ASH_COLD std::string describe() const {
     std::string out;
     if (!resource.empty()) out += resource;
     if (!field.empty()) {
@@ -73,7 +75,7 @@ struct error {
 /// Thrown by the throwing forms (`repo.create`, `repo.read`, ...); holds the `ash::error`.
 class exception : public std::runtime_error {
  public:
-  explicit exception(ash::error e) : std::runtime_error(e.describe()), error_(std::move(e)) {}
+  ASH_COLD explicit exception(ash::error e) : std::runtime_error(e.describe()), error_(std::move(e)) {}
   const ash::error& error() const noexcept { return error_; }
   error_kind kind() const noexcept { return error_.kind; }
 

@@ -30,6 +30,7 @@
 
 #include "ash/core/error.hpp"
 #include "ash/core/param.hpp"
+#include "ash/detail/attributes.hpp"
 #include "ash/detail/clock.hpp"
 
 namespace ash {
@@ -75,7 +76,7 @@ template <class T>
 inline constexpr bool is_optional_v = unwrap_optional<T>::is_optional;
 
 namespace detail {
-[[noreturn]] inline void bad_stored_value(std::string_view type, std::string_view text) {
+[[noreturn]] ASH_COLD inline void bad_stored_value(std::string_view type, std::string_view text) {
   ash::error e;
   e.kind = error_kind::invalid_attribute;
   e.message = "stored value '" + std::string(text) + "' is not a valid " + std::string(type);

@@ -13,3 +13,12 @@
 #else
 #define ASH_NOINLINE
 #endif
+
+/// Marks a function that runs rarely (errors, logging, opening connections, registering a
+/// statement text once): compilers optimise it for size and keep it out of the hot paths' way.
+/// Being rare, such code also need not be optimised for speed in every translation unit.
+#if defined(__GNUC__) || defined(__clang__)
+#define ASH_COLD __attribute__((cold))
+#else
+#define ASH_COLD
+#endif

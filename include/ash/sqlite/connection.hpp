@@ -17,6 +17,7 @@
 
 #include "ash/core/error.hpp"
 #include "ash/core/param.hpp"
+#include "ash/detail/attributes.hpp"
 #include "ash/detail/clock.hpp"
 
 namespace ash::sqlite {
@@ -89,7 +90,7 @@ inline bool is_memory_path(std::string_view path) {
 ///
 /// SQLite reports "UNIQUE constraint failed: t.c1, t.c2" and "NOT NULL constraint failed: t.c";
 /// the first column becomes the error's field.
-inline ash::error error_from_sqlite(sqlite3* db, int rc, std::string_view sql) {
+ASH_COLD inline ash::error error_from_sqlite(sqlite3* db, int rc, std::string_view sql) {
   ash::error e;
   e.sqlite_code = db ? sqlite3_extended_errcode(db) : rc;
   e.message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -164,7 +165,7 @@ class connection {
   /// Opens `path` (a file, ":memory:", or a `file:` URI) and applies the safe defaults:
   /// WAL (files only), foreign_keys=ON, busy_timeout, case_sensitive_like=ON,
   /// synchronous=NORMAL under WAL. Throws `ash::exception` if the file cannot be opened.
-  connection(const std::string& path, const open_options& opts = {}) : path_(path) {
+  ASH_COLD connection(const std::string& path, const open_options& opts = {}) : path_(path) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     flags |= opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(path.empty() ? ":memory:" : path.c_str(), &db_, flags, nullptr);

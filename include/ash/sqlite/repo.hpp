@@ -29,6 +29,7 @@
 #include "ash/core/query.hpp"
 #include "ash/core/result.hpp"
 #include "ash/core/schema_of.hpp"
+#include "ash/detail/attributes.hpp"
 #include "ash/detail/clock.hpp"
 #include "ash/sql/ddl.hpp"
 #include "ash/sql/render.hpp"
@@ -72,7 +73,7 @@ struct config {
 };
 
 /// Formats a parameter for the log: numbers as is, text quoted (cut after 200 bytes), blobs by size.
-inline std::string describe_param(const param& p) {
+ASH_COLD inline std::string describe_param(const param& p) {
   switch (p.kind()) {
     case storage_class::integer: return std::to_string(p.as_int());
     case storage_class::real: return ash::detail::format_double(p.as_real());
@@ -87,7 +88,7 @@ inline std::string describe_param(const param& p) {
 }
 
 /// The default log line: `[ash] 0.042ms 3 rows: SELECT ... ["closed", "barbaz"]`.
-inline void log_to_stderr(const log_entry& e) {
+ASH_COLD inline void log_to_stderr(const log_entry& e) {
   std::string values;
   for (std::size_t i = 0; i < e.params.size(); ++i) {
     if (i) values += ", ";

@@ -13,6 +13,7 @@
 #include "ash/core/fields.hpp"
 #include "ash/core/param.hpp"
 #include "ash/core/types.hpp"
+#include "ash/detail/attributes.hpp"
 #include "ash/detail/reflect.hpp"
 
 namespace ash::sqlite {
@@ -30,7 +31,7 @@ void bind_value(const T& v, param& p) {
 
 /// Reports a stored value of another kind than its field's (text in an integer column, a
 /// fraction in an integer column): an `invalid_attribute` error naming the value, not a silent 0.
-[[noreturn]] inline void wrong_kind(sqlite3_stmt* s, int c, std::string_view type) {
+[[noreturn]] ASH_COLD inline void wrong_kind(sqlite3_stmt* s, int c, std::string_view type) {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
   std::size_t n = static_cast<std::size_t>(sqlite3_column_bytes(s, c));
   ash::detail::bad_stored_value(type, p ? std::string_view{p, n} : std::string_view{});

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ash/detail/attributes.hpp"
+
 namespace ash::sqlite::detail {
 
 /// The texts seen so far and their ids: a hash table with open addressing, in a vector (a
@@ -56,7 +58,7 @@ struct statement_registry {
 };
 
 /// The id of an SQL text with static storage duration; registers it on first sight.
-inline std::uint32_t register_statement(std::string_view sql) {
+ASH_COLD inline std::uint32_t register_statement(std::string_view sql) {
   auto& r = statement_registry::instance();
   std::lock_guard lock(r.mutex);
   return r.find_or_add(sql);
