@@ -110,8 +110,7 @@ schema::table table_schema_of(std::string_view table = {}) {
       if (id.skip_index || meta::sqlite.skip_all_unique_indexes) return;
       schema::identity s;
       s.name = detail::to_s(id.name);
-      std::apply([&](auto... m) { (s.keys.push_back(detail::to_s(field_list<R>::names[detail::member_index<R>(m)])), ...); },
-                 id.members);
+      detail::for_each(id.members, [&](auto m) { s.keys.push_back(detail::to_s(field_list<R>::names[detail::member_index<R>(m)])); });
       s.index_name = id.index_name_override.empty() ? t.name + "_" + s.name + "_index" : detail::to_s(id.index_name_override);
       s.nils_distinct = id.nils_distinct;
       t.identities.push_back(std::move(s));

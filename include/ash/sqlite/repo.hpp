@@ -924,7 +924,7 @@ class repo {
   static std::string identity_message(std::string_view field, std::string fallback) {
     if constexpr (ash::detail::has_identities<resource<R>>)
       ash::detail::for_each(resource<R>::identities, [&](const auto& id) {
-        if (!id.message_text.empty() && field_list<R>::names[ash::detail::member_index<R>(std::get<0>(id.members))] == field)
+        if (!id.message_text.empty() && field_list<R>::names[ash::detail::member_index<R>(ash::detail::at<0>(id.members))] == field)
           fallback = std::string(id.message_text);
       });
     return fallback;
