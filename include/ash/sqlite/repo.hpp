@@ -435,10 +435,7 @@ class repo {
   template <class R>
   void create_table(std::string_view table = {}) {
     static_assert(check_resource<R>());
-    auto t = table_schema_of<R>(table);
-    with_writer([&](connection& c) {
-      for (const auto& sql : ash::sql::create_table_statements(t, true)) c.exec(sql);
-    });
+    create_table_of(table_desc_of<R>, table);
   }
 
   /// Runs SQL with no parameters and no results on the writer (schema changes, pragmas).
@@ -525,6 +522,14 @@ class repo {
     bool pooled_ = false;
     bool locked_ = false;
   };
+
+  /// The core of `create_table<R>()`: one function for every resource, whose table it is given
+  /// as constant data (`ash::table_desc_of<R>`).
+  void create_table_of(const table_desc& d, std::string_view table) {
+    auto statements = ash::sql::create_table_statements(lower_table(d, table), true);
+    writer_hold hold(*this);
+    for (const auto& sql : statements) writer_->exec(sql);
+  }
 
   using connection_callback = void (*)(void* context, connection& c);
 
