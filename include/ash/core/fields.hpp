@@ -21,16 +21,19 @@ namespace ash {
 template <class R>
 struct field_list;
 
+/// The I-th stored field of a resource struct: `type` and `member` (its member pointer);
+/// specialised by `ASH_FIELDS`. One small class per field, so that finding a field's type or
+/// member pointer instantiates nothing (no tuple, no `std::get` overload resolution).
+template <class R, std::size_t I>
+struct field_at;
+
 /// Column objects of a resource, one member per field; specialised by `ASH_FIELDS`.
 template <class R>
 struct columns;
 
 /// Whether `ASH_FIELDS` was declared for `R`.
 template <class R>
-concept reflected = requires {
-  field_list<R>::names;
-  field_list<R>::members;
-};
+concept reflected = requires { field_list<R>::names; };
 
 namespace detail {
 template <class M>
@@ -40,6 +43,15 @@ struct member_pointer_traits<M C::*> {
   using owner = C;
   using type = M;
 };
+
+template <class A, class B>
+constexpr bool same_member(A, B) {
+  return false;
+}
+template <class A>
+constexpr bool same_member(A a, A b) {
+  return a == b;
+}
 
 /// "helpdesk::Ticket" -> "Ticket".
 constexpr std::string_view short_name(std::string_view qualified) {
@@ -60,8 +72,7 @@ inline constexpr std::size_t field_count = std::size(field_list<R>::names);
 
 /// The type of the I-th stored field.
 template <reflected R, std::size_t I>
-using field_type_t =
-    typename detail::member_pointer_traits<std::remove_cvref_t<decltype(std::get<I>(field_list<R>::members))>>::type;
+using field_type_t = typename field_at<R, I>::type;
 
 /// The name of the I-th stored field.
 template <reflected R, std::size_t I>
@@ -70,7 +81,7 @@ inline constexpr std::string_view field_name = field_list<R>::names[I];
 /// The I-th field as a member pointer template argument, for diagnostics that must name it:
 /// every compiler prints it as `&helpdesk::Ticket::subject`.
 template <reflected R, std::size_t I>
-inline constexpr auto field_member = std::get<I>(field_list<R>::members);
+inline constexpr auto field_member = field_at<R, I>::member;
 
 /// The I-th field name as a template argument.
 template <reflected R, std::size_t I>
@@ -81,22 +92,17 @@ inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
 /// The index of a member pointer among the stored fields of its struct, or `npos`.
 template <class R, class M>
 constexpr std::size_t field_index(M R::*mp) {
-  std::size_t found = npos;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (
-        [&] {
-          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(std::get<I>(field_list<R>::members))>, M R::*>)
-            if (std::get<I>(field_list<R>::members) == mp) found = I;
-        }(),
-        ...);
+  return [mp]<std::size_t... I>(std::index_sequence<I...>) {
+    std::size_t found = npos;
+    ((found == npos && detail::same_member(field_at<R, I>::member, mp) ? void(found = I) : void()), ...);
+    return found;
   }(std::make_index_sequence<field_count<R>>{});
-  return found;
 }
 
 /// The I-th stored field of a record, by reference.
 template <std::size_t I, class R>
 constexpr decltype(auto) get_field(R& record) noexcept {
-  return record.*std::get<I>(field_list<std::remove_const_t<R>>::members);
+  return record.*field_at<std::remove_const_t<R>, I>::member;
 }
 
 /// A column of resource `R`: the I-th stored field. Column objects are empty; their type says
@@ -126,7 +132,12 @@ inline constexpr col<typename detail::member_pointer_traits<decltype(Member)>::o
 }  // namespace ash
 
 #define ASH_DETAIL_FIELD_NAME(T, i, x) #x,
-#define ASH_DETAIL_FIELD_PTR(T, i, x) &T::x,
+#define ASH_DETAIL_FIELD_AT(T, i, x)   \
+  template <>                          \
+  struct ash::field_at<T, i> {         \
+    using type = decltype(T::x);       \
+    static constexpr type T::*member = &T::x; \
+  };
 #define ASH_DETAIL_FIELD_COL(T, i, x) ::ash::col<T, i> x;
 
 /// Declares the stored fields of a resource struct: `ASH_FIELDS(helpdesk::Ticket, id, subject);`
@@ -137,8 +148,8 @@ inline constexpr col<typename detail::member_pointer_traits<decltype(Member)>::o
     using type = T;                                                                           \
     static constexpr std::string_view type_name = #T;                                         \
     static constexpr std::string_view names[] = {ASH_PP_FOR_EACH(ASH_DETAIL_FIELD_NAME, T, __VA_ARGS__)}; \
-    static constexpr auto members = std::tuple{ASH_PP_FOR_EACH(ASH_DETAIL_FIELD_PTR, T, __VA_ARGS__)}; \
   };                                                                                          \
+  ASH_PP_FOR_EACH(ASH_DETAIL_FIELD_AT, T, __VA_ARGS__)                                        \
   template <>                                                                                 \
   struct ash::columns<T> {                                                                    \
     ASH_PP_FOR_EACH(ASH_DETAIL_FIELD_COL, T, __VA_ARGS__)                                     \

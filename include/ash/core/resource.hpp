@@ -97,7 +97,8 @@ enum class key_generation {
 /// The primary key: one or more fields.
 template <class... M>
 struct primary_key_decl {
-  std::tuple<M...> members;
+  static constexpr std::size_t size = sizeof...(M);
+  detail::list<M...> members;
   key_generation generation = key_generation::none;
 };
 
@@ -105,17 +106,17 @@ struct primary_key_decl {
 template <class R, class T>
 constexpr primary_key_decl<T R::*> integer_primary_key(T R::*m) {
   static_assert(std::is_integral_v<T>, "ash: integer_primary_key needs an integer field");
-  return {{m}, key_generation::autoincrement};
+  return {detail::list<T R::*>{m}, key_generation::autoincrement};
 }
 /// A UUID key made on create (random, version 4).
 template <class R>
 constexpr primary_key_decl<uuid R::*> uuid_primary_key(uuid R::*m) {
-  return {{m}, key_generation::uuid_v4};
+  return {detail::list<uuid R::*>{m}, key_generation::uuid_v4};
 }
 /// A key of one or more fields given by the caller.
 template <class... M>
 constexpr primary_key_decl<M...> primary_key(M... m) {
-  return {{m...}, key_generation::none};
+  return {detail::list<M...>{m...}, key_generation::none};
 }
 
 // --- attributes -------------------------------------------------------------------------------------------
@@ -217,7 +218,8 @@ constexpr auto attributes(A... a) {
 template <detail::fixed_string Name, class... M>
 struct identity_decl {
   static constexpr std::string_view name = Name.view();
-  std::tuple<M...> members;
+  static constexpr std::size_t size = sizeof...(M);
+  detail::list<M...> members;
   std::string_view index_name_override{};
   bool nils_distinct = true;
   std::string_view message_text{};
@@ -245,7 +247,7 @@ struct identity_decl {
 };
 template <detail::fixed_string Name, class... M>
 constexpr identity_decl<Name, M...> identity(M... m) {
-  return {{m...}};
+  return {detail::list<M...>{m...}};
 }
 /// The `identities` section.
 template <class... I>

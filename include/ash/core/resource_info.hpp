@@ -45,11 +45,14 @@ constexpr std::size_t member_index(M m) {
   else return npos;
 }
 
-/// The position of the first member pointer of a tuple that is not a stored field of `R` (npos: none).
-template <class R, class Tuple>
-constexpr std::size_t first_unknown_member(const Tuple& members) {
+/// The position of the first member pointer of a list that is not a stored field of `R` (npos: none).
+template <class R, class List>
+constexpr std::size_t first_unknown_member(const List& members) {
   std::size_t bad = npos, k = 0;
-  std::apply([&](auto... m) { ((bad == npos && member_index<R>(m) == npos ? bad = k : 0, ++k), ...); }, members);
+  for_each(members, [&](auto m) {
+    if (bad == npos && member_index<R>(m) == npos) bad = k;
+    ++k;
+  });
   return bad;
 }
 }  // namespace detail
@@ -66,8 +69,10 @@ struct info {
   /// Field indexes of the primary key, in declaration order (empty: no primary key).
   static constexpr auto primary_key = [] {
     if constexpr (detail::has_primary_key<meta>) {
-      return std::apply([](auto... m) { return std::array<std::size_t, sizeof...(m)>{detail::member_index<R>(m)...}; },
-                        meta::primary_key.members);
+      std::array<std::size_t, meta::primary_key.size> out{};
+      std::size_t k = 0;
+      detail::for_each(meta::primary_key.members, [&](auto m) { out[k++] = detail::member_index<R>(m); });
+      return out;
     } else {
       return std::array<std::size_t, 0>{};
     }
@@ -167,7 +172,7 @@ struct rules {
     std::size_t bad = npos, n = 0;
     if constexpr (detail::has_identities<meta>)
       detail::for_each(meta::identities, [&](const auto& id) {
-        std::apply([&](auto... m) { if (((detail::member_index<R>(m) == npos) || ...) && bad == npos) bad = n; }, id.members);
+        if (bad == npos && detail::first_unknown_member<R>(id.members) != npos) bad = n;
         ++n;
       });
     return bad;
@@ -242,7 +247,7 @@ constexpr bool check_resource() {
     } else if constexpr (!rl::primary_key_known) {
       static_assert(rl::primary_key_known, "ash: the primary key names a field that is not listed in ASH_FIELDS");
       constexpr std::size_t k = detail::first_unknown_member<R>(resource<R>::primary_key.members);
-      (void)sizeof(diag::primary_key_names_a_field_that_is_not_in_ASH_FIELDS<R, std::get<k>(resource<R>::primary_key.members)>);
+      (void)sizeof(diag::primary_key_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::at<k>(resource<R>::primary_key.members)>);
     } else if constexpr (!rl::attributes_known) {
       static_assert(rl::attributes_known, "ash: an attribute names a field that is not listed in ASH_FIELDS");
       (void)sizeof(diag::attribute_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::at<rl::bad_attribute>(resource<R>::attributes).member>);
@@ -252,7 +257,7 @@ constexpr bool check_resource() {
       using I = std::remove_cvref_t<decltype(id)>;
       constexpr std::size_t k = detail::first_unknown_member<R>(id.members);
       (void)sizeof(diag::identity_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::spelled<detail::to_fixed<I::name.size() + 1>(I::name)>,
-                                                                        std::get<k>(id.members)>);
+                                                                        detail::at<k>(id.members)>);
     } else if constexpr (rl::bad_relationship != npos) {
       static_assert(rl::bad_relationship == npos, "ash: a relationship names a field that is not listed in ASH_FIELDS");
       constexpr const auto& rel = detail::at<rl::bad_relationship>(resource<R>::relationships);

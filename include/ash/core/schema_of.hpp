@@ -2,14 +2,69 @@
 /// \file
 /// Lowers a resource's compile-time metadata into the runtime `schema::table` model that DDL
 /// rendering and the migration generator work on.
+///
+/// A resource's table is first described as constant data (`ash::table_desc_of<R>`: arrays of
+/// plain descriptors built at compile time), and one function that is not a template turns any
+/// such description into a `schema::table`. So each resource adds data to a program, not code.
 
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "ash/core/resource_info.hpp"
 #include "ash/core/schema.hpp"
 
 namespace ash {
+
+/// One column of a resource's table, as constant data.
+struct attribute_desc {
+  std::string_view source{};
+  std::string_view type{};              ///< migration type
+  std::string_view default_sql{};       ///< written verbatim (`migration_default`); empty: none
+  std::string (*make_default)() = nullptr;  ///< the constant default as SQL, if there is one
+  bool allow_nil = true;
+  bool primary_key = false;
+  bool generated = false;
+  bool ignored = false;  ///< left out of the schema (`migration_ignore`)
+  // The foreign key of a belongs_to relationship through this column, if `has_reference`.
+  bool has_reference = false;
+  bool reference_ignored = false;
+  std::string_view reference_table{};
+  std::string_view reference_attribute{};  ///< empty: "id"
+  std::string_view reference_name{};       ///< empty: `<table>_<column>_fkey`
+  on_action on_delete = on_action::unset;
+  on_action on_update = on_action::unset;
+  std::string_view deferrable = "false";
+};
+
+/// One identity of a resource, as constant data.
+struct identity_desc {
+  std::string_view name{};
+  std::string_view index_name{};  ///< empty: `<table>_<name>_index`
+  std::span<const std::string_view> keys{};
+  bool nils_distinct = true;
+  bool skip_index = false;
+};
+
+/// A resource's table as constant data; `lower_table` makes a `schema::table` of it.
+struct table_desc {
+  std::string_view name{};  ///< empty for polymorphic resources
+  std::string_view repo{};
+  std::string_view base_filter{};
+  bool strict = false;
+  bool has_create_action = true;
+  bool skip_unique_indexes = false;
+  std::span<const attribute_desc> attributes{};
+  std::span<const identity_desc> identities{};
+  std::span<const index_decl> custom_indexes{};
+  std::span<const statement_decl> custom_statements{};
+};
 
 namespace detail {
 inline std::string to_s(std::string_view v) { return std::string(v); }
@@ -26,125 +81,234 @@ inline std::optional<std::string> action_name(on_action a, bool is_update) {
 
 /// The repo's name for paths: `helpdesk::Repo` -> "repo", `app::MainRepo` -> "main_repo".
 template <class Repo>
-std::string repo_name() {
+constexpr std::string_view repo_name() {
   if constexpr (requires { Repo::name; }) {
-    return std::string(Repo::name);
+    return std::string_view(Repo::name);
   } else {
     return "repo";
   }
 }
+
+/// The constant default of the A-th declared attribute of `R`, as SQL.
+template <class R, std::size_t A>
+std::string default_sql_of() {
+  constexpr const auto& decl = at<A>(resource<R>::attributes);
+  using V = unwrap_optional_t<field_type_t<R, member_index<R>(decl.member)>>;
+  return type_traits<V>::sql_default(V(decl.default_val));
+}
+
+/// What the A-th declared attribute of `R` changes in its column's description.
+template <class R, std::size_t A>
+constexpr void describe_attribute(attribute_desc& a) {
+  constexpr const auto& decl = at<A>(resource<R>::attributes);
+  using D = typename std::remove_cvref_t<decltype(decl)>::default_type;
+  using V = unwrap_optional_t<field_type_t<R, member_index<R>(decl.member)>>;
+  if (!decl.migration_type_override.empty()) a.type = decl.migration_type_override;
+  a.default_sql = decl.migration_default_override;
+  if constexpr (!std::is_void_v<D>) {
+    if constexpr (requires { type_traits<V>::sql_default(V(decl.default_val)); })
+      if (decl.migration_default_override.empty()) a.make_default = &default_sql_of<R, A>;
+  }
+  if (decl.migration_ignored) a.ignored = true;
+}
+
+template <class R, std::size_t... F>
+constexpr std::array<attribute_desc, sizeof...(F)> describe_attributes(std::index_sequence<F...>) {
+  using meta = resource<R>;
+  using I = info<R>;
+  std::array<attribute_desc, sizeof...(F)> out{
+      attribute_desc{.source = field_name<R, F>,
+                     .type = type_traits<unwrap_optional_t<field_type_t<R, F>>>::migration_type,
+                     .allow_nil = is_optional_v<field_type_t<R, F>>,
+                     .primary_key = I::is_primary_key(F),
+                     .generated = I::generated(F)}...};
+  if constexpr (has_attributes<meta>)
+    [&]<std::size_t... A>(std::index_sequence<A...>) {
+      (describe_attribute<R, A>(out[member_index<R>(at<A>(meta::attributes).member)]), ...);
+    }(std::make_index_sequence<list_size_v<decltype(meta::attributes)>>{});
+  if constexpr (has_relationships<meta>)
+    for_each(meta::relationships, [&](const auto& rel) {
+      using D = std::remove_cvref_t<decltype(rel)>;
+      if constexpr (D::kind == relationship_kind::belongs_to) {
+        using Dest = typename D::destination;
+        auto& a = out[member_index<R>(rel.member)];
+        a.has_reference = true;
+        a.reference_table = rel.context_table.empty() ? info<Dest>::table : rel.context_table;
+        if constexpr (info<Dest>::primary_key.size() == 1)
+          a.reference_attribute = field_name<Dest, info<Dest>::primary_key[0]>;
+        if constexpr (has_references<meta>)
+          for_each(meta::references, [&](const auto& r) {
+            if (std::remove_cvref_t<decltype(r)>::relationship != D::name) return;
+            a.on_delete = r.delete_action;
+            a.on_update = r.update_action;
+            a.reference_name = r.name_override;
+            a.deferrable = r.deferrable_mode;
+            a.reference_ignored = r.ignored;
+          });
+      }
+    });
+  return out;
+}
+
+template <class R>
+constexpr std::size_t identity_key_count() {
+  std::size_t n = 0;
+  if constexpr (has_identities<resource<R>>)
+    for_each(resource<R>::identities, [&](const auto& id) { n += std::remove_cvref_t<decltype(id)>::size; });
+  return n;
+}
+
+/// The key column names of every identity of `R`, one after another.
+template <class R>
+inline constexpr auto identity_keys = [] {
+  std::array<std::string_view, identity_key_count<R>()> out{};
+  std::size_t k = 0;
+  if constexpr (has_identities<resource<R>>)
+    for_each(resource<R>::identities, [&](const auto& id) {
+      for_each(id.members, [&](auto m) { out[k++] = field_list<R>::names[member_index<R>(m)]; });
+    });
+  return out;
+}();
+
+template <class R>
+inline constexpr auto identity_descs = [] {
+  constexpr std::size_t n = [] {
+    if constexpr (has_identities<resource<R>>) return list_size_v<decltype(resource<R>::identities)>;
+    else return std::size_t{0};
+  }();
+  std::array<identity_desc, n> out{};
+  if constexpr (n > 0) {
+    std::size_t i = 0, k = 0;
+    for_each(resource<R>::identities, [&](const auto& id) {
+      constexpr std::size_t size = std::remove_cvref_t<decltype(id)>::size;
+      out[i++] = {id.name, id.index_name_override, std::span<const std::string_view>(identity_keys<R>).subspan(k, size),
+                  id.nils_distinct, id.skip_index};
+      k += size;
+    });
+  }
+  return out;
+}();
+
+template <class R>
+inline constexpr auto attribute_descs = describe_attributes<R>(std::make_index_sequence<field_count<R>>{});
+
+template <class A>
+constexpr bool has_create_action() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    return ((std::tuple_element_t<I, A>::type == action_type::create) || ... || false);
+  }(std::make_index_sequence<std::tuple_size_v<A>>{});
+}
 }  // namespace detail
+
+/// The table of resource `R` as constant data.
+template <valid_resource R>
+inline constexpr table_desc table_desc_of = [] {
+  using meta = resource<R>;
+  table_desc d;
+  d.name = info<R>::table;
+  d.repo = detail::repo_name<typename info<R>::repo>();
+  d.base_filter = meta::sqlite.base_filter;
+  d.strict = meta::sqlite.is_strict;
+  d.skip_unique_indexes = meta::sqlite.skip_all_unique_indexes;
+  if constexpr (detail::has_actions<meta>) d.has_create_action = detail::has_create_action<std::remove_cvref_t<decltype(meta::actions)>>();
+  d.attributes = detail::attribute_descs<R>;
+  d.identities = detail::identity_descs<R>;
+  if constexpr (detail::has_custom_indexes<meta>) d.custom_indexes = meta::custom_indexes;
+  if constexpr (detail::has_custom_statements<meta>) d.custom_statements = meta::custom_statements;
+  return d;
+}();
+
+/// The table a description declares, named `table` if given (for polymorphic resources).
+///
+/// Cold and written for little code: it runs once per table, and every program that creates a
+/// table compiles it. Vectors are made at their final size and filled in place, so no element is
+/// ever moved (no `push_back`/reallocation code per element type). A template only so that a
+/// program that never lowers a table does not compile it; there is one instantiation.
+template <class = void>
+[[gnu::cold]] schema::table lower_table(const table_desc& d, std::string_view table = {}) {
+  using detail::to_s;
+  schema::table t;
+  t.name = to_s(table.empty() ? d.name : table);
+  t.repo = to_s(d.repo);
+  t.strict = d.strict;
+  if (!d.base_filter.empty()) t.base_filter = to_s(d.base_filter);
+  t.has_create_action = d.has_create_action;
+
+  // Ignored attributes are left out of the schema, references and all.
+  std::size_t n = 0;
+  for (const auto& ad : d.attributes) n += !ad.ignored;
+  t.attributes = std::vector<schema::attribute>(n);
+  auto a = t.attributes.begin();
+  for (const auto& ad : d.attributes) {
+    if (ad.ignored) continue;
+    a->source = to_s(ad.source);
+    a->type = to_s(ad.type);
+    if (!ad.default_sql.empty()) a->default_sql = to_s(ad.default_sql);
+    else if (ad.make_default) a->default_sql = ad.make_default();
+    a->allow_nil = ad.allow_nil;
+    a->primary_key = ad.primary_key;
+    a->generated = ad.generated;
+    if (ad.has_reference) {
+      auto& ref = a->references.emplace();
+      ref.table = to_s(ad.reference_table);
+      if (!ad.reference_attribute.empty()) ref.destination_attribute = to_s(ad.reference_attribute);
+      ref.name = ad.reference_name.empty() ? t.name + "_" + a->source + "_fkey" : to_s(ad.reference_name);
+      ref.on_delete = detail::action_name(ad.on_delete, false);
+      ref.on_update = detail::action_name(ad.on_update, true);
+      ref.deferrable = to_s(ad.deferrable);
+      ref.ignore = ad.reference_ignored;
+    }
+    ++a;
+  }
+
+  // A skipped identity has no unique index, so it is left out of snapshots and migrations.
+  n = 0;
+  if (!d.skip_unique_indexes)
+    for (const auto& id : d.identities) n += !id.skip_index;
+  t.identities = std::vector<schema::identity>(n);
+  auto s = t.identities.begin();
+  for (const auto& id : d.identities) {
+    if (d.skip_unique_indexes || id.skip_index) continue;
+    s->name = to_s(id.name);
+    s->keys = std::vector<std::string>(id.keys.begin(), id.keys.end());
+    s->index_name = id.index_name.empty() ? t.name + "_" + s->name + "_index" : to_s(id.index_name);
+    s->nils_distinct = id.nils_distinct;
+    ++s;
+  }
+
+  t.custom_indexes = std::vector<schema::custom_index>(d.custom_indexes.size());
+  auto c = t.custom_indexes.begin();
+  for (const auto& ix : d.custom_indexes) {
+    c->fields = std::vector<std::string>(ix.fields.begin(), ix.fields.begin() + ix.field_count);
+    std::string default_name = t.name;
+    for (const auto& f : c->fields) {
+      default_name += '_';
+      for (char ch : f)
+        default_name += ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) ? ch : '_';
+    }
+    while (!default_name.empty() && default_name.back() == '_') default_name.pop_back();
+    c->name = ix.name_text.empty() ? default_name + "_index" : to_s(ix.name_text);
+    c->unique = ix.is_unique;
+    if (!ix.where_sql.empty()) c->where = to_s(ix.where_sql);
+    if (!ix.message_text.empty()) c->message = to_s(ix.message_text);
+    ++c;
+  }
+
+  t.custom_statements = std::vector<schema::custom_statement>(d.custom_statements.size());
+  auto st = t.custom_statements.begin();
+  for (const auto& cs : d.custom_statements) {
+    st->name = to_s(cs.name_text);
+    st->up = to_s(cs.up_sql);
+    st->down = to_s(cs.down_sql);
+    ++st;
+  }
+  return t;
+}
 
 /// The table of resource `R` as plain data, `table` chosen for polymorphic resources.
 template <valid_resource R>
 schema::table table_schema_of(std::string_view table = {}) {
-  using meta = resource<R>;
-  using I = info<R>;
-  schema::table t;
-  t.name = table.empty() ? detail::to_s(I::table) : detail::to_s(table);
-  t.repo = detail::repo_name<typename I::repo>();
-  t.strict = meta::sqlite.is_strict;
-  if (!meta::sqlite.base_filter.empty()) t.base_filter = detail::to_s(meta::sqlite.base_filter);
-  if constexpr (detail::has_actions<meta>) {
-    bool has_create = false;
-    std::apply([&](const auto&... a) { ((has_create = has_create || a.type == action_type::create), ...); }, meta::actions);
-    t.has_create_action = has_create;
-  }
-  std::vector<bool> ignored(field_count<R>, false);
-  [&]<std::size_t... F>(std::index_sequence<F...>) {
-    (
-        [&] {
-          using FT = field_type_t<R, F>;
-          using V = unwrap_optional_t<FT>;
-          schema::attribute a;
-          a.source = detail::to_s(field_name<R, F>);
-          a.type = detail::to_s(type_traits<V>::migration_type);
-          a.allow_nil = is_optional_v<FT>;
-          a.primary_key = I::is_primary_key(F);
-          a.generated = I::generated(F);
-          if constexpr (detail::has_attributes<meta>)
-            detail::for_each(meta::attributes, [&](const auto& decl) {
-              if (detail::member_index<R>(decl.member) != F) return;
-              using D = typename std::remove_cvref_t<decltype(decl)>::default_type;
-              if (!decl.migration_type_override.empty()) a.type = detail::to_s(decl.migration_type_override);
-              if (!decl.migration_default_override.empty()) {
-                a.default_sql = detail::to_s(decl.migration_default_override);
-              } else if constexpr (!std::is_void_v<D>) {
-                if constexpr (requires { type_traits<V>::sql_default(V(decl.default_val)); })
-                  a.default_sql = type_traits<V>::sql_default(V(decl.default_val));
-              }
-              if (decl.migration_ignored) ignored[F] = true;
-            });
-          t.attributes.push_back(std::move(a));
-        }(),
-        ...);
-  }(std::make_index_sequence<field_count<R>>{});
-
-  if constexpr (detail::has_relationships<meta>)
-    detail::for_each(meta::relationships, [&](const auto& rel) {
-      using D = std::remove_cvref_t<decltype(rel)>;
-      if constexpr (D::kind == relationship_kind::belongs_to) {
-        using Dest = typename D::destination;
-        auto& a = t.attributes[detail::member_index<R>(rel.member)];
-        schema::reference ref;
-        ref.table = rel.context_table.empty() ? detail::to_s(info<Dest>::table) : detail::to_s(rel.context_table);
-        if constexpr (info<Dest>::primary_key.size() == 1)
-          ref.destination_attribute = detail::to_s(field_name<Dest, info<Dest>::primary_key[0]>);
-        ref.name = t.name + "_" + a.source + "_fkey";
-        if constexpr (detail::has_references<meta>)
-          detail::for_each(meta::references, [&](const auto& r) {
-            if (r.relationship != D::name) return;
-            ref.on_delete = detail::action_name(r.delete_action, false);
-            ref.on_update = detail::action_name(r.update_action, true);
-            if (!r.name_override.empty()) ref.name = detail::to_s(r.name_override);
-            ref.deferrable = detail::to_s(r.deferrable_mode);
-            ref.ignore = r.ignored;
-          });
-        a.references = std::move(ref);
-      }
-    });
-
-  if constexpr (detail::has_identities<meta>)
-    detail::for_each(meta::identities, [&](const auto& id) {
-      // A skipped identity has no unique index, so it is left out of snapshots and migrations.
-      if (id.skip_index || meta::sqlite.skip_all_unique_indexes) return;
-      schema::identity s;
-      s.name = detail::to_s(id.name);
-      std::apply([&](auto... m) { (s.keys.push_back(detail::to_s(field_list<R>::names[detail::member_index<R>(m)])), ...); },
-                 id.members);
-      s.index_name = id.index_name_override.empty() ? t.name + "_" + s.name + "_index" : detail::to_s(id.index_name_override);
-      s.nils_distinct = id.nils_distinct;
-      t.identities.push_back(std::move(s));
-    });
-
-  if constexpr (detail::has_custom_indexes<meta>)
-    for (const auto& ix : meta::custom_indexes) {
-      schema::custom_index c;
-      std::string default_name = t.name;
-      for (std::size_t i = 0; i < ix.field_count; ++i) {
-        c.fields.push_back(detail::to_s(ix.fields[i]));
-        default_name += '_';
-        for (char ch : ix.fields[i])
-          default_name += ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) ? ch : '_';
-      }
-      while (!default_name.empty() && default_name.back() == '_') default_name.pop_back();
-      c.name = ix.name_text.empty() ? default_name + "_index" : detail::to_s(ix.name_text);
-      c.unique = ix.is_unique;
-      if (!ix.where_sql.empty()) c.where = detail::to_s(ix.where_sql);
-      if (!ix.message_text.empty()) c.message = detail::to_s(ix.message_text);
-      t.custom_indexes.push_back(std::move(c));
-    }
-
-  if constexpr (detail::has_custom_statements<meta>)
-    for (const auto& st : meta::custom_statements)
-      t.custom_statements.push_back({detail::to_s(st.name_text), detail::to_s(st.up_sql), detail::to_s(st.down_sql)});
-
-  // Ignored attributes leave the schema last, so indexes above could still resolve them.
-  std::vector<schema::attribute> kept;
-  for (std::size_t i = 0; i < t.attributes.size(); ++i)
-    if (!ignored[i]) kept.push_back(std::move(t.attributes[i]));
-  t.attributes = std::move(kept);
-  return t;
+  return lower_table(table_desc_of<R>, table);
 }
 
 }  // namespace ash

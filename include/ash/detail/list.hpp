@@ -10,10 +10,23 @@
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 
+#include <cstddef>
+#include <type_traits>
+
 namespace ash::detail {
 
 template <class... T>
 using list = boost::hana::tuple<T...>;
+
+/// The number of items of a list type.
+template <class L>
+struct list_size;
+template <class... T>
+struct list_size<list<T...>> {
+  static constexpr std::size_t value = sizeof...(T);
+};
+template <class L>
+inline constexpr std::size_t list_size_v = list_size<std::remove_cvref_t<L>>::value;
 
 /// A list of the given declarations.
 template <class... T>

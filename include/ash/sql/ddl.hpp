@@ -13,16 +13,24 @@
 
 namespace ash::sql {
 
-/// `"name"` with embedded double quotes doubled, for use as an SQLite identifier.
-inline std::string quote_ident(std::string_view name) {
-  std::string out;
-  out.reserve(name.size() + 2);
+// DDL runs once per table and is compiled into every program that creates one: the functions
+// below are cold (optimised for size) and append to one string rather than join temporaries.
+
+/// Appends `"name"`, embedded double quotes doubled, to `out`.
+[[gnu::cold]] inline void append_ident(std::string& out, std::string_view name) {
   out += '"';
   for (char c : name) {
     if (c == '"') out += '"';
     out += c;
   }
   out += '"';
+}
+
+/// `"name"` with embedded double quotes doubled, for use as an SQLite identifier.
+inline std::string quote_ident(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  append_ident(out, name);
   return out;
 }
 
@@ -52,20 +60,23 @@ inline std::string_view declared_type(std::string_view migration_type) {
 }
 
 /// `ON DELETE ...` / `ON UPDATE ...` clause for a reference action, or "" for none.
-inline std::string reference_action(std::string_view clause, const std::optional<std::string>& action) {
-  if (!action || *action == "nothing") return {};
+[[gnu::cold]] inline std::string reference_action(std::string_view clause, const std::optional<std::string>& action) {
+  std::string_view what;
+  if (!action) return {};
+  if (*action == "delete" || *action == "update") what = " CASCADE";
+  else if (*action == "nilify") what = " SET NULL";
+  else if (*action == "restrict") what = " RESTRICT";
+  else return {};  // "nothing", or unknown
   std::string out{" "};
   out += clause;
-  if (*action == "delete" || *action == "update") out += " CASCADE";
-  else if (*action == "nilify") out += " SET NULL";
-  else if (*action == "restrict") out += " RESTRICT";
-  else return {};
+  out += what;
   return out;
 }
 
 /// The column definition inside `CREATE TABLE`: name, type, constraints, inline reference.
-inline std::string column_definition(const schema::attribute& a, bool single_primary_key) {
-  std::string out = quote_ident(a.source);
+[[gnu::cold]] inline std::string column_definition(const schema::attribute& a, bool single_primary_key) {
+  std::string out;
+  append_ident(out, a.source);
   out += ' ';
   out += declared_type(a.type);
   if (a.primary_key && single_primary_key) {
@@ -82,11 +93,11 @@ inline std::string column_definition(const schema::attribute& a, bool single_pri
   if (a.references && !a.references->ignore) {
     const auto& r = *a.references;
     out += " CONSTRAINT ";
-    out += quote_ident(r.name);
+    append_ident(out, r.name);
     out += " REFERENCES ";
-    out += quote_ident(r.table);
+    append_ident(out, r.table);
     out += '(';
-    out += quote_ident(r.destination_attribute);
+    append_ident(out, r.destination_attribute);
     out += ')';
     out += reference_action("ON DELETE", r.on_delete);
     out += reference_action("ON UPDATE", r.on_update);
@@ -97,26 +108,27 @@ inline std::string column_definition(const schema::attribute& a, bool single_pri
 }
 
 /// `CREATE TABLE [IF NOT EXISTS] "name" (...)[ STRICT]` for the table, without its indexes.
-inline std::string create_table(const schema::table& t, std::string_view name_override = {},
-                                bool if_not_exists = false) {
-  std::vector<const schema::attribute*> pk;
-  for (const auto& a : t.attributes)
-    if (a.primary_key) pk.push_back(&a);
-  const bool single = pk.size() == 1;
+[[gnu::cold]] inline std::string create_table(const schema::table& t, std::string_view name_override = {},
+                                              bool if_not_exists = false) {
+  std::size_t pk = 0;
+  for (const auto& a : t.attributes) pk += a.primary_key;
   std::string out = if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
-  out += quote_ident(name_override.empty() ? std::string_view{t.name} : name_override);
+  append_ident(out, name_override.empty() ? std::string_view{t.name} : name_override);
   out += " (";
   bool first = true;
   for (const auto& a : t.attributes) {
     if (!first) out += ", ";
     first = false;
-    out += column_definition(a, single);
+    out += column_definition(a, pk == 1);
   }
-  if (pk.size() > 1) {
+  if (pk > 1) {
     out += ", PRIMARY KEY (";
-    for (std::size_t i = 0; i < pk.size(); ++i) {
-      if (i) out += ", ";
-      out += quote_ident(pk[i]->source);
+    first = true;
+    for (const auto& a : t.attributes) {
+      if (!a.primary_key) continue;
+      if (!first) out += ", ";
+      first = false;
+      append_ident(out, a.source);
     }
     out += ')';
   }
@@ -126,16 +138,16 @@ inline std::string create_table(const schema::table& t, std::string_view name_ov
 }
 
 /// `CREATE UNIQUE INDEX` for an identity.
-inline std::string create_identity_index(const schema::table& t, const schema::identity& id,
-                                         bool if_not_exists = false) {
+[[gnu::cold]] inline std::string create_identity_index(const schema::table& t, const schema::identity& id,
+                                                       bool if_not_exists = false) {
   std::string out = if_not_exists ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE UNIQUE INDEX ";
-  out += quote_ident(id.index_name);
+  append_ident(out, id.index_name);
   out += " ON ";
-  out += quote_ident(t.name);
+  append_ident(out, t.name);
   out += " (";
   for (std::size_t i = 0; i < id.keys.size(); ++i) {
     if (i) out += ", ";
-    out += quote_ident(id.keys[i]);
+    append_ident(out, id.keys[i]);
   }
   out += ')';
   const auto& filter = id.base_filter ? id.base_filter : t.base_filter;
@@ -156,32 +168,39 @@ inline bool is_plain_identifier(std::string_view s) {
 }
 
 /// `CREATE [UNIQUE] INDEX` for a custom index; expression fields are written as given.
-inline std::string create_custom_index(const schema::table& t, const schema::custom_index& ix,
-                                       bool if_not_exists = false) {
+[[gnu::cold]] inline std::string create_custom_index(const schema::table& t, const schema::custom_index& ix,
+                                                     bool if_not_exists = false) {
   std::string out = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
   if (if_not_exists) out += "IF NOT EXISTS ";
-  out += quote_ident(ix.name);
+  append_ident(out, ix.name);
   out += " ON ";
-  out += quote_ident(t.name);
+  append_ident(out, t.name);
   out += " (";
   for (std::size_t i = 0; i < ix.fields.size(); ++i) {
     if (i) out += ", ";
-    out += is_plain_identifier(ix.fields[i]) ? quote_ident(ix.fields[i]) : ix.fields[i];
+    if (is_plain_identifier(ix.fields[i])) append_ident(out, ix.fields[i]);
+    else out += ix.fields[i];
   }
   out += ')';
-  if (ix.where && t.base_filter) {
-    out += " WHERE (" + *ix.where + ") AND (" + *t.base_filter + ")";
-  } else if (ix.where) {
-    out += " WHERE " + *ix.where;
+  if (ix.where) {
+    out += t.base_filter ? " WHERE (" : " WHERE ";
+    out += *ix.where;
+    if (t.base_filter) {
+      out += ") AND (";
+      out += *t.base_filter;
+      out += ')';
+    }
   }
   return out;
 }
 
 /// Every statement that creates the table as declared: the table, then its indexes.
-inline std::vector<std::string> create_table_statements(const schema::table& t, bool if_not_exists = false) {
-  std::vector<std::string> out{create_table(t, {}, if_not_exists)};
-  for (const auto& id : t.identities) out.push_back(create_identity_index(t, id, if_not_exists));
-  for (const auto& ix : t.custom_indexes) out.push_back(create_custom_index(t, ix, if_not_exists));
+[[gnu::cold]] inline std::vector<std::string> create_table_statements(const schema::table& t, bool if_not_exists = false) {
+  std::vector<std::string> out(1 + t.identities.size() + t.custom_indexes.size());
+  auto s = out.begin();
+  *s++ = create_table(t, {}, if_not_exists);
+  for (const auto& id : t.identities) *s++ = create_identity_index(t, id, if_not_exists);
+  for (const auto& ix : t.custom_indexes) *s++ = create_custom_index(t, ix, if_not_exists);
   return out;
 }
 

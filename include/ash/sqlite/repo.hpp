@@ -455,10 +455,7 @@ class repo {
   template <class R>
   void create_table(std::string_view table = {}) {
     static_assert(check_resource<R>());
-    auto t = table_schema_of<R>(table);
-    with_writer([&](connection& c) {
-      for (const auto& sql : ash::sql::create_table_statements(t, true)) c.exec(sql);
-    });
+    create_table_of(table_desc_of<R>, table);
   }
 
   /// Runs SQL with no parameters and no results on the writer (schema changes, pragmas).
@@ -545,6 +542,14 @@ class repo {
     bool pooled_ = false;
     bool locked_ = false;
   };
+
+  /// The core of `create_table<R>()`: one function for every resource, whose table it is given
+  /// as constant data (`ash::table_desc_of<R>`).
+  void create_table_of(const table_desc& d, std::string_view table) {
+    auto statements = ash::sql::create_table_statements(lower_table(d, table), true);
+    writer_hold hold(*this);
+    for (const auto& sql : statements) writer_->exec(sql);
+  }
 
   using connection_callback = void (*)(void* context, connection& c);
 
@@ -949,7 +954,7 @@ class repo {
   static std::string identity_message(std::string_view field, std::string fallback) {
     if constexpr (ash::detail::has_identities<resource<R>>)
       ash::detail::for_each(resource<R>::identities, [&](const auto& id) {
-        if (!id.message_text.empty() && field_list<R>::names[ash::detail::member_index<R>(std::get<0>(id.members))] == field)
+        if (!id.message_text.empty() && field_list<R>::names[ash::detail::member_index<R>(ash::detail::at<0>(id.members))] == field)
           fallback = std::string(id.message_text);
       });
     return fallback;
