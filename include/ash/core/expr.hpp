@@ -325,6 +325,9 @@ auto make_binary(L&& l, R&& r) {
 template <class L, class R>
 concept expr_operands = expression<L> || expression<R>;
 
+// Found by argument-dependent lookup through `expr_base` (see fields.hpp).
+namespace expr_ops {
+
 #define ASH_DETAIL_COMPARISON(sym, tag)                                                    \
   template <class L, class R>                                                              \
     requires expr_operands<L, R>                                                           \
@@ -386,6 +389,7 @@ ASH_DETAIL_ARITHMETIC(-, sub)
 ASH_DETAIL_ARITHMETIC(*, mul)
 ASH_DETAIL_ARITHMETIC(/, div)
 #undef ASH_DETAIL_ARITHMETIC
+}  // namespace expr_ops
 
 // --- functions ---------------------------------------------------------------------------------------
 

@@ -59,7 +59,18 @@ constexpr std::string_view short_name(std::string_view qualified) {
   return p == std::string_view::npos ? qualified : qualified.substr(p + 2);
 }
 
+}  // namespace detail
+
+/// The namespace of the expression operators (`==`, `and`, `+`...): expression nodes derive
+/// from `expr_base`, declared here, so argument-dependent lookup finds the operators for them
+/// and only for them. Declared in `ash` itself, the operator templates would be candidates for
+/// every comparison written inside the library, whose overload resolution costs compile time.
+namespace expr_ops {
 struct expr_base {};
+}  // namespace expr_ops
+
+namespace detail {
+using expr_ops::expr_base;
 }  // namespace detail
 
 /// The short name of a resource type, as errors print it ("Ticket").
