@@ -18,6 +18,7 @@
 #include "ash/core/fields.hpp"
 #include "ash/core/param.hpp"
 #include "ash/core/types.hpp"
+#include "ash/detail/attributes.hpp"
 
 namespace ash {
 
@@ -69,37 +70,39 @@ template <class T>
 using as_expr_t = std::conditional_t<expression<T>, std::remove_cvref_t<T>, val<typename detail::held<T&&>::type>>;
 
 namespace detail {
-/// Appends the value of type `H` to `list`, owning a copy of any text or bytes (string
-/// literals, held as views, live forever and stay borrowed).
-template <class H>
-void put_value(param_list& list, const H& v) {
-  param& p = list.add();
-  type_traits<H>::bind(v, p);
-  if constexpr (!std::is_same_v<H, std::string_view>) p.own();
-}
-
-/// Appends the values of an operand: an expression's (no template for these), or a plain value.
-ASH_NOINLINE inline void put_operand(param_list& list, valued&& e) { list.append(std::move(e.values)); }
-ASH_NOINLINE inline void put_operand(param_list& list, const valued& e) { list.append(e.values); }
-inline void put_operand(param_list&, const expr_base&) {}
 /// `x` as the type `H` it is held as: itself when it is one, else converted (text from a view).
 template <class H, class X>
 decltype(auto) held_value(X&& x) {
   if constexpr (std::is_same_v<std::remove_cvref_t<X>, H>) return static_cast<const H&>(x);
-  else return H(std::forward<X>(x));
+  else return H(ASH_FWD(x));
 }
+
+/// Appends the values of an operand: an expression's (no template for these), or a plain value,
+/// bound as the type it is held as, with a copy of its text or bytes (string literals, held as
+/// views, live forever and stay borrowed).
+ASH_NOINLINE inline void put_operand(param_list& list, valued&& e) { list.append(std::move(e.values)); }
+ASH_NOINLINE inline void put_operand(param_list& list, const valued& e) { list.append(e.values); }
+inline void put_operand(param_list&, const expr_base&) {}
 template <class X>
   requires(!expression<X>)
 void put_operand(param_list& list, X&& v) {
   using H = typename held<X&&>::type;
-  put_value<H>(list, held_value<H>(std::forward<X>(v)));
+  param& p = list.add();
+  if constexpr (std::is_same_v<std::remove_cvref_t<X>, H>) {
+    type_traits<H>::bind(v, p);
+    p.own();
+  } else {
+    const H value(ASH_FWD(v));
+    type_traits<H>::bind(value, p);
+    if constexpr (!std::is_same_v<H, std::string_view>) p.own();
+  }
 }
 
 /// Node `N` over operands `ops...`, its values theirs in order.
 template <class N, class... X>
 N make_node(X&&... ops) {
   N n;
-  (put_operand(n.values, std::forward<X>(ops)), ...);
+  (put_operand(n.values, ASH_FWD(ops)), ...);
   return n;
 }
 }  // namespace detail
@@ -315,7 +318,7 @@ constexpr void check_textual() {
 /// `L op R` as a node.
 template <class Op, class L, class R>
 auto make_binary(L&& l, R&& r) {
-  return make_node<binary<Op, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r));
+  return make_node<binary<Op, as_expr_t<L>, as_expr_t<R>>>(ASH_FWD(l), ASH_FWD(r));
 }
 }  // namespace detail
 
@@ -333,8 +336,8 @@ namespace expr_ops {
     requires expr_operands<L, R>                                                           \
   auto operator sym(L&& l, R&& r) {                                                        \
     static_assert(comparable<L, R>, "ash: cannot compare a field with a value of another type (see the next error for the field and the type)"); \
-    detail::check_comparable<L, R>();                                                      \
-    return detail::make_node<binary<op::tag, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r)); \
+    static_assert((detail::check_comparable<L, R>(), true));                                \
+    return detail::make_node<binary<op::tag, as_expr_t<L>, as_expr_t<R>>>(ASH_FWD(l), ASH_FWD(r)); \
   }
 ASH_DETAIL_COMPARISON(==, eq)
 ASH_DETAIL_COMPARISON(!=, ne)
@@ -349,20 +352,20 @@ template <class L, class R>
   requires expr_operands<L, R>
 auto operator&&(L&& l, R&& r) {
   static_assert(boolean<L> && boolean<R>, "ash: `and` needs conditions on both sides");
-  return detail::make_node<binary<op::and_, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r));
+  return detail::make_node<binary<op::and_, as_expr_t<L>, as_expr_t<R>>>(ASH_FWD(l), ASH_FWD(r));
 }
 /// `a or b` / `a || b`.
 template <class L, class R>
   requires expr_operands<L, R>
 auto operator||(L&& l, R&& r) {
   static_assert(boolean<L> && boolean<R>, "ash: `or` needs conditions on both sides");
-  return detail::make_node<binary<op::or_, as_expr_t<L>, as_expr_t<R>>>(std::forward<L>(l), std::forward<R>(r));
+  return detail::make_node<binary<op::or_, as_expr_t<L>, as_expr_t<R>>>(ASH_FWD(l), ASH_FWD(r));
 }
 /// `not x` / `!x`.
 template <expression X>
 auto operator!(X&& x) {
   static_assert(boolean<X>, "ash: `not` needs a condition");
-  return detail::make_node<negation<std::remove_cvref_t<X>>>(std::forward<X>(x));
+  return detail::make_node<negation<std::remove_cvref_t<X>>>(ASH_FWD(x));
 }
 
 /// `a + b`: addition for numbers, concatenation (`||`) for text.
@@ -372,10 +375,10 @@ auto operator+(L&& l, R&& r) {
   if constexpr (textual<L> && textual<R> &&
                 !(detail::unknown_type<typename as_expr_t<L>::value_type>() &&
                   detail::unknown_type<typename as_expr_t<R>::value_type>()))
-    return detail::make_binary<op::concat>(std::forward<L>(l), std::forward<R>(r));
+    return detail::make_binary<op::concat>(ASH_FWD(l), ASH_FWD(r));
   else {
     static_assert(numeric<L> && numeric<R>, "ash: `+` needs two numbers or two texts");
-    return detail::make_binary<op::add>(std::forward<L>(l), std::forward<R>(r));
+    return detail::make_binary<op::add>(ASH_FWD(l), ASH_FWD(r));
   }
 }
 #define ASH_DETAIL_ARITHMETIC(sym, tag)                                                    \
@@ -383,7 +386,7 @@ auto operator+(L&& l, R&& r) {
     requires expr_operands<L, R>                                                           \
   auto operator sym(L&& l, R&& r) {                                                        \
     static_assert(numeric<L> && numeric<R>, "ash: arithmetic needs numbers on both sides"); \
-    return detail::make_binary<op::tag>(std::forward<L>(l), std::forward<R>(r));          \
+    return detail::make_binary<op::tag>(ASH_FWD(l), ASH_FWD(r));          \
   }
 ASH_DETAIL_ARITHMETIC(-, sub)
 ASH_DETAIL_ARITHMETIC(*, mul)
@@ -396,7 +399,7 @@ ASH_DETAIL_ARITHMETIC(/, div)
 /// `is_nil(x)`: `x IS NULL`.
 template <expression X>
 auto is_nil(X&& x) {
-  return detail::make_node<nil_check<std::remove_cvref_t<X>>>(std::forward<X>(x));
+  return detail::make_node<nil_check<std::remove_cvref_t<X>>>(ASH_FWD(x));
 }
 
 /// `in(x, values)`: x is one of the values (any number of them; the SQL text stays the same).
@@ -404,9 +407,9 @@ template <expression X, class Range>
 auto in(X&& x, const Range& values) {
   using T = typename detail::held<decltype(*std::begin(values))>::type;
   static_assert(comparable<X, T>, "ash: `in` needs values of the field's type");
-  detail::check_comparable<X, T>();
+  static_assert((detail::check_comparable<X, T>(), true));
   static_assert(type_traits<T>::storage != storage_class::blob, "ash: `in` does not take bytes");
-  auto n = detail::make_node<in_list<std::remove_cvref_t<X>, T>>(std::forward<X>(x));
+  auto n = detail::make_node<in_list<std::remove_cvref_t<X>, T>>(ASH_FWD(x));
   std::string json{"["};
   bool first = true;
   for (const auto& v : values) {
@@ -423,35 +426,35 @@ auto in(X&& x, const Range& values) {
 }
 template <expression X, class T>
 auto in(X&& x, std::initializer_list<T> values) {
-  return in<X, std::initializer_list<T>>(std::forward<X>(x), values);
+  return in<X, std::initializer_list<T>>(ASH_FWD(x), values);
 }
 
 /// `like(x, pattern)`: case-sensitive SQL pattern match (`%` any run, `_` any character).
 template <expression X, class P>
 auto like(X&& x, P&& pattern) {
   static_assert(textual<X> && textual<P>, "ash: like needs a text field and a text pattern");
-  detail::check_textual<X>();
-  return detail::make_node<match<match_kind::like, as_expr_t<X>, as_expr_t<P>>>(std::forward<X>(x), std::forward<P>(pattern));
+  static_assert((detail::check_textual<X>(), true));
+  return detail::make_node<match<match_kind::like, as_expr_t<X>, as_expr_t<P>>>(ASH_FWD(x), ASH_FWD(pattern));
 }
 /// `ilike(x, pattern)`: like, ignoring (ASCII) case.
 template <expression X, class P>
 auto ilike(X&& x, P&& pattern) {
   static_assert(textual<X> && textual<P>, "ash: ilike needs a text field and a text pattern");
-  detail::check_textual<X>();
-  return detail::make_node<match<match_kind::ilike, as_expr_t<X>, as_expr_t<P>>>(std::forward<X>(x), std::forward<P>(pattern));
+  static_assert((detail::check_textual<X>(), true));
+  return detail::make_node<match<match_kind::ilike, as_expr_t<X>, as_expr_t<P>>>(ASH_FWD(x), ASH_FWD(pattern));
 }
 /// `contains(x, text)`: x contains text literally (`%` and `_` match only themselves).
 template <expression X, class P>
 auto contains(X&& x, P&& text) {
   static_assert(textual<X> && textual<P>, "ash: contains needs a text field and a text value");
-  detail::check_textual<X>();
+  static_assert((detail::check_textual<X>(), true));
   using N = match<match_kind::contains, as_expr_t<X>, as_expr_t<P>>;
   if constexpr (expression<P>) {
-    return detail::make_node<N>(std::forward<X>(x), std::forward<P>(text));
+    return detail::make_node<N>(ASH_FWD(x), ASH_FWD(text));
   } else {
     // A bound value: the pattern `%text%`, its wildcards escaped.
-    auto n = detail::make_node<N>(std::forward<X>(x));
-    decltype(auto) value = detail::held_value<typename as_expr_t<P>::value_type>(std::forward<P>(text));
+    auto n = detail::make_node<N>(ASH_FWD(x));
+    decltype(auto) value = detail::held_value<typename as_expr_t<P>::value_type>(ASH_FWD(text));
     param raw;
     type_traits<typename as_expr_t<P>::value_type>::bind(value, raw);
     n.values.add().set_text_owned(detail::contains_pattern(raw.text()));
@@ -465,15 +468,15 @@ template <detail::fixed_string Text, class... Args>
 auto fragment(Args&&... args) {
   static_assert(count_placeholders(Text.view()) == sizeof...(Args),
                 "ash: a fragment needs exactly one argument for each `?` in its text");
-  return detail::make_node<fragment_node<Text, as_expr_t<Args>...>>(std::forward<Args>(args)...);
+  return detail::make_node<fragment_node<Text, as_expr_t<Args>...>>(ASH_FWD(args)...);
 }
 
 /// `concat(a, b, ...)`: text concatenation (`a || b || ...`); NULL if any part is NULL.
 template <class A, class B, class... Rest>
 auto concat(A&& a, B&& b, Rest&&... rest) {
-  auto first = detail::make_binary<op::concat>(std::forward<A>(a), std::forward<B>(b));
+  auto first = detail::make_binary<op::concat>(ASH_FWD(a), ASH_FWD(b));
   if constexpr (sizeof...(Rest) == 0) return first;
-  else return concat(std::move(first), std::forward<Rest>(rest)...);
+  else return concat(std::move(first), ASH_FWD(rest)...);
 }
 
 // --- sorting -------------------------------------------------------------------------------------------
@@ -492,12 +495,12 @@ inline constexpr bool is_sort_key<sort_key<E, D>> = true;
 /// Ascending order on an expression.
 template <expression E>
 auto asc(E&& e) {
-  return detail::make_node<sort_key<std::remove_cvref_t<E>, false>>(std::forward<E>(e));
+  return detail::make_node<sort_key<std::remove_cvref_t<E>, false>>(ASH_FWD(e));
 }
 /// Descending order on an expression.
 template <expression E>
 auto desc(E&& e) {
-  return detail::make_node<sort_key<std::remove_cvref_t<E>, true>>(std::forward<E>(e));
+  return detail::make_node<sort_key<std::remove_cvref_t<E>, true>>(ASH_FWD(e));
 }
 
 // --- which resource an expression is over ---------------------------------------------------------------

@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -104,30 +103,51 @@ class param_list {
   ASH_NOINLINE ~param_list() {}
 
   /// Appends a null value and returns it, to be set.
-  ASH_NOINLINE param& add() { return items_.emplace_back(); }
+  ASH_NOINLINE param& add() {
+    items_.push_back(param{});
+    return items_.back();
+  }
   /// Inserts `more` before position `at`.
   ASH_NOINLINE void insert(std::size_t at, param_list&& more) {
     if (items_.empty()) {
-      items_ = std::move(more.items_);
-    } else {
-      items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(at), std::make_move_iterator(more.items_.begin()),
-                    std::make_move_iterator(more.items_.end()));
+      items_.swap(more.items_);
+    } else if (!more.items_.empty()) {
+      splice(at, more.items_.data(), more.items_.size());
     }
   }
   /// Appends `more`.
-  void append(param_list&& more) { insert(items_.size(), std::move(more)); }
+  void append(param_list&& more) { insert(items_.size(), static_cast<param_list&&>(more)); }
   /// Appends a copy of `more`.
-  ASH_NOINLINE void append(const param_list& more) { items_.insert(items_.end(), more.items_.begin(), more.items_.end()); }
+  ASH_NOINLINE void append(const param_list& more) {
+    items_.reserve(items_.size() + more.items_.size());
+    for (const param& p : more.items_) items_.push_back(p);
+  }
   /// Sets the integer at `at`, inserting it there unless `replace`.
   ASH_NOINLINE void put_int(std::size_t at, std::int64_t v, bool replace) {
-    if (!replace) items_.emplace(items_.begin() + static_cast<std::ptrdiff_t>(at));
-    items_[at].set_int(v);
+    if (replace) {
+      items_[at].set_int(v);
+    } else {
+      param p;
+      p.set_int(v);
+      splice(at, &p, 1);
+    }
   }
   std::span<const param> view() const noexcept { return items_; }
   std::size_t size() const noexcept { return items_.size(); }
   const param& operator[](std::size_t i) const noexcept { return items_[i]; }
 
  private:
+  /// Moves `n` params from `from` into the list before position `at`. (Rebuilds the list with
+  /// push_back alone, so no other growth code of std::vector is compiled.)
+  void splice(std::size_t at, param* from, std::size_t n) {
+    std::vector<param> out;
+    out.reserve(items_.size() + n);
+    for (std::size_t i = 0; i < at; ++i) out.push_back(static_cast<param&&>(items_[i]));
+    for (std::size_t i = 0; i < n; ++i) out.push_back(static_cast<param&&>(from[i]));
+    for (std::size_t i = at; i < items_.size(); ++i) out.push_back(static_cast<param&&>(items_[i]));
+    items_.swap(out);
+  }
+
   std::vector<param> items_;
 };
 

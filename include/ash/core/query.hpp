@@ -13,6 +13,7 @@
 
 #include "ash/core/expr.hpp"
 #include "ash/core/resource_info.hpp"
+#include "ash/detail/attributes.hpp"
 
 namespace ash {
 
@@ -55,6 +56,8 @@ namespace detail {
 /// moves, copies and binds with the same code.
 struct query_state {
   param_list values_;
+  /// The values to bind, in the order of the `?` in the SQL text.
+  std::span<const param> params() const noexcept { return values_.view(); }
 };
 }  // namespace detail
 
@@ -84,15 +87,15 @@ class query_t : public detail::query_state {
     static_assert(expression<E> && boolean<E>, "ash: filter needs a condition (a comparison, like, in, is_nil...)");
     static_assert(is_over<std::remove_cvref_t<E>, R>::value,
                   "ash: the filter names a field of another resource (see the next error for which)");
-    detail::check_over<R, E>();
+    static_assert((detail::check_over<R, E>(), true));
     using C = std::remove_cvref_t<E>;
     using F = std::conditional_t<std::is_same_v<Filter, no_filter>, C, binary<op::and_, Filter, C>>;
-    values_.insert(Filter::param_count, detail::values_of(std::forward<E>(condition)));
-    return with<F, Sorts>{std::move(*this)};
+    values_.insert(Filter::param_count, detail::values_of(ASH_FWD(condition)));
+    return with<F, Sorts>{static_cast<query_t&&>(*this)};
   }
   template <class E>
   auto filter(E&& condition) const& {
-    return query_t(*this).filter(std::forward<E>(condition));
+    return query_t(*this).filter(ASH_FWD(condition));
   }
 
   /// Orders rows by the keys, in turn: columns (ascending) or `ash::asc(e)` / `ash::desc(e)`.
@@ -101,31 +104,31 @@ class query_t : public detail::query_state {
     static_assert(sizeof...(K) > 0, "ash: sort needs at least one key");
     static_assert((is_over<key_t<K>, R>::value && ...), "ash: the sort names a field of another resource");
     std::size_t at = Filter::param_count + Sorts::param_count;
-    ((values_.insert(at, detail::values_of(std::forward<K>(keys))), at += key_t<K>::expr_type::param_count), ...);
-    return with<Filter, typename sorts_after<Sorts, key_t<K>...>::type>{std::move(*this)};
+    ((values_.insert(at, detail::values_of(ASH_FWD(keys))), at += key_t<K>::expr_type::param_count), ...);
+    return with<Filter, typename sorts_after<Sorts, key_t<K>...>::type>{static_cast<query_t&&>(*this)};
   }
   template <class... K>
   auto sort(K&&... keys) const& {
-    return query_t(*this).sort(std::forward<K>(keys)...);
+    return query_t(*this).sort(ASH_FWD(keys)...);
   }
 
   /// At most `n` rows.
   auto limit(std::int64_t n) && {
     values_.put_int(Filter::param_count + Sorts::param_count, n, HasLimit);
-    return with<Filter, Sorts, Select, true>{std::move(*this)};
+    return with<Filter, Sorts, Select, true>{static_cast<query_t&&>(*this)};
   }
   auto limit(std::int64_t n) const& { return query_t(*this).limit(n); }
   /// Skips the first `n` rows.
   auto offset(std::int64_t n) && {
     values_.put_int(Filter::param_count + Sorts::param_count + HasLimit, n, HasOffset);
-    return with<Filter, Sorts, Select, HasLimit, true>{std::move(*this)};
+    return with<Filter, Sorts, Select, HasLimit, true>{static_cast<query_t&&>(*this)};
   }
   auto offset(std::int64_t n) const& { return query_t(*this).offset(n); }
   /// Reads only these fields; the others keep their default values in the results.
   template <std::size_t... I>
   auto select(col<R, I>...) && {
     static_assert(sizeof...(I) > 0, "ash: select needs at least one field");
-    return with<Filter, Sorts, selection<I...>>{std::move(*this)};
+    return with<Filter, Sorts, selection<I...>>{static_cast<query_t&&>(*this)};
   }
   template <std::size_t... I>
   auto select(col<R, I>... c) const& {
@@ -134,15 +137,12 @@ class query_t : public detail::query_state {
   /// Reads from table `T` (for polymorphic resources).
   template <detail::fixed_string T>
   auto from() && {
-    return with<Filter, Sorts, Select, HasLimit, HasOffset, T>{std::move(*this)};
+    return with<Filter, Sorts, Select, HasLimit, HasOffset, T>{static_cast<query_t&&>(*this)};
   }
   template <detail::fixed_string T>
   auto from() const& {
     return query_t(*this).template from<T>();
   }
-
-  /// The values to bind, in the order of the `?` in the SQL text.
-  std::span<const param> params() const noexcept { return values_.view(); }
 
  private:
   template <class F, class S, class Sel = Select, bool L = HasLimit, bool O = HasOffset, detail::fixed_string T = Table>

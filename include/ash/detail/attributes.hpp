@@ -2,6 +2,8 @@
 /// \file
 /// Compiler attributes the library uses.
 
+#include <type_traits>
+
 /// Keeps a function out of line. For the non-template helpers every query calls (building and
 /// joining value lists, binding, stepping): inlined, their bodies would be compiled again at each
 /// call site of each query, which costs compile time and code size; out of line, a program has
@@ -22,3 +24,9 @@
 #else
 #define ASH_COLD
 #endif
+
+/// `std::forward` and `std::move` as casts: the same meaning, but no function template
+/// instantiated (and, without optimisation, called) for each type they are used with. Used on
+/// the paths every query goes through, where that adds up.
+#define ASH_FWD(x) static_cast<decltype(x)&&>(x)
+#define ASH_MOVE(x) static_cast<std::remove_reference_t<decltype(x)>&&>(x)
