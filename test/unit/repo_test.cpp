@@ -275,7 +275,7 @@ TEST_CASE("the SQL log receives every statement with its SQL, bound values, rows
     CHECK_FALSE(log[0].ok);
   }
   SUBCASE("long text is cut in the log, blobs show their size, NULL is NULL") {
-    ash::param p;
+    ash::scoped_param p;
     p.set_text_copy(std::string(300, 'x'));
     CHECK(ash::sqlite::describe_param(p) == "\"" + std::string(200, 'x') + "...\" (300 bytes)");
     p.set_blob_copy("abc", 3);

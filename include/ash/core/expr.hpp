@@ -416,7 +416,7 @@ auto in(X&& x, const Range& values) {
     if (!first) json += ',';
     first = false;
     decltype(auto) value = detail::held_value<T>(v);
-    param e;
+    scoped_param e;
     type_traits<T>::bind(value, e);
     detail::append_json(json, e);
   }
@@ -455,7 +455,7 @@ auto contains(X&& x, P&& text) {
     // A bound value: the pattern `%text%`, its wildcards escaped.
     auto n = detail::make_node<N>(ASH_FWD(x));
     decltype(auto) value = detail::held_value<typename as_expr_t<P>::value_type>(ASH_FWD(text));
-    param raw;
+    scoped_param raw;
     type_traits<typename as_expr_t<P>::value_type>::bind(value, raw);
     n.values.add().set_text_owned(detail::contains_pattern(raw.text()));
     return n;

@@ -23,11 +23,14 @@ namespace ash {
 /// SQLite's storage classes.
 enum class storage_class : std::uint8_t { null, integer, real, text, blob };
 
-/// One bindable value. Copies and moves keep their text valid: short text lives in the param
-/// (and `data()` finds it wherever the param is), long text is owned, borrowed text is shared.
+/// One bindable value: a plain, trivially copyable record, so arrays and lists of params cost
+/// no construction or destruction code per element. Short text and bytes live in the param
+/// (`data()` finds them wherever it is copied), borrowed ones are shared, and long ones are
+/// owned on the heap: whoever holds such a param frees it with `release()` — `param_list`,
+/// `param_array` and `scoped_param` below do, and a plain copy of an owning param is a view of
+/// the same text, not a second owner.
 class param {
  public:
-
   void set_null() noexcept { kind_ = storage_class::null; }
   void set_int(std::int64_t v) noexcept { kind_ = storage_class::integer; i_ = v; }
   void set_real(double v) noexcept { kind_ = storage_class::real; d_ = v; }
@@ -35,21 +38,16 @@ class param {
   void set_text_ref(std::string_view v) noexcept { set_bytes_ref(storage_class::text, v.data(), v.size()); }
   /// Text that may not outlive this call: kept inline when short, else owned.
   void set_text_copy(std::string_view v) { set_bytes_copy(storage_class::text, v.data(), v.size()); }
-  ASH_NOINLINE void set_text_owned(std::string&& v) {
-    kind_ = storage_class::text;
-    heap_ = std::move(v);
-    where_ = where::heap;
-  }
+  /// Text made for this param (a JSON document, a pattern): kept inline when short, else owned.
+  ASH_NOINLINE void set_text_owned(std::string&& v) { set_bytes_copy(storage_class::text, v.data(), v.size()); }
   void set_blob_ref(const void* p, std::size_t n) noexcept { set_bytes_ref(storage_class::blob, p, n); }
   void set_blob_copy(const void* p, std::size_t n) { set_bytes_copy(storage_class::blob, p, n); }
 
   storage_class kind() const noexcept { return kind_; }
   std::int64_t as_int() const noexcept { return i_; }
   double as_real() const noexcept { return d_; }
-  const char* data() const noexcept {
-    return where_ == where::borrowed ? p_ : where_ == where::inline_buf ? buf_ : heap_.data();
-  }
-  std::size_t size() const noexcept { return where_ == where::heap ? heap_.size() : n_; }
+  const char* data() const noexcept { return where_ == where::inline_buf ? buf_ : p_; }
+  std::size_t size() const noexcept { return n_; }
   std::string_view text() const noexcept { return {data(), size()}; }
 
   /// Makes borrowed text or bytes a copy of their own, so the param outlives the value it was
@@ -57,6 +55,23 @@ class param {
   ASH_NOINLINE void own() {
     if (where_ == where::borrowed && (kind_ == storage_class::text || kind_ == storage_class::blob))
       set_bytes_copy(kind_, p_, n_);
+  }
+  /// A param with the same value that owns its own copy of owned text.
+  ASH_NOINLINE param clone() const {
+    param c = *this;
+    if (where_ == where::heap) {
+      c.where_ = where::borrowed;
+      c.own();
+    }
+    return c;
+  }
+  /// Frees owned text; the param becomes null.
+  void release() noexcept {
+    if (where_ == where::heap) delete[] p_;
+    kind_ = storage_class::null;
+    where_ = where::borrowed;
+    p_ = nullptr;
+    n_ = 0;
   }
 
  private:
@@ -68,14 +83,17 @@ class param {
     n_ = n;
   }
   ASH_NOINLINE void set_bytes_copy(storage_class k, const void* p, std::size_t n) {
+    if (where_ == where::heap) delete[] p_;  // text it owned before (p is never inside it)
     kind_ = k;
+    n_ = n;
     if (n <= sizeof buf_) {
       where_ = where::inline_buf;
       if (n) std::memcpy(buf_, p, n);
-      n_ = n;
     } else {
+      char* heap = new char[n];
+      std::memcpy(heap, p, n);
       where_ = where::heap;
-      heap_.assign(static_cast<const char*>(p), n);
+      p_ = heap;
     }
   }
 
@@ -86,7 +104,31 @@ class param {
   const char* p_ = nullptr;
   std::size_t n_ = 0;
   char buf_[48];
-  std::string heap_;
+};
+
+/// Frees the owned text of `n` params.
+ASH_NOINLINE inline void release_params(param* p, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) p[i].release();
+}
+
+/// A fixed array of params that frees their owned text when it goes: what a statement binds
+/// from a record.
+template <std::size_t N>
+struct param_array {
+  param items[N > 0 ? N : 1];
+  param_array() = default;
+  param_array(const param_array&) = delete;
+  param_array& operator=(const param_array&) = delete;
+  ~param_array() { release_params(items, N); }
+  param& operator[](std::size_t i) noexcept { return items[i]; }
+};
+
+/// One param that frees its owned text when it goes (a temporary to bind into).
+struct scoped_param : param {
+  scoped_param() = default;
+  scoped_param(const scoped_param&) = delete;
+  scoped_param& operator=(const scoped_param&) = delete;
+  ~scoped_param() { release(); }
 };
 
 /// The values of an expression or a query, in the order of their `?` in the SQL text. Not a
@@ -95,12 +137,25 @@ class param {
 class param_list {
  public:
   param_list() = default;
-  param_list(param_list&&) noexcept = default;
-  param_list(const param_list&) = default;
-  param_list& operator=(param_list&&) noexcept = default;
-  param_list& operator=(const param_list&) = default;
+  param_list(param_list&& o) noexcept : items_(static_cast<std::vector<param>&&>(o.items_)) { o.items_.clear(); }
+  param_list(const param_list& o) { append(o); }
+  param_list& operator=(param_list&& o) noexcept {
+    if (this != &o) {
+      release_params(items_.data(), items_.size());
+      items_.clear();
+      items_.swap(o.items_);
+    }
+    return *this;
+  }
+  param_list& operator=(const param_list& o) {
+    if (this != &o) {
+      param_list copy(o);
+      *this = static_cast<param_list&&>(copy);
+    }
+    return *this;
+  }
   // Out of line: every expression and query is destroyed through here, in one copy.
-  ASH_NOINLINE ~param_list() {}
+  ASH_NOINLINE ~param_list() { release_params(items_.data(), items_.size()); }
 
   /// Appends a null value and returns it, to be set.
   ASH_NOINLINE param& add() {
@@ -113,6 +168,7 @@ class param_list {
       items_.swap(more.items_);
     } else if (!more.items_.empty()) {
       splice(at, more.items_.data(), more.items_.size());
+      more.items_.clear();  // their owned text is ours now
     }
   }
   /// Appends `more`.
@@ -120,11 +176,12 @@ class param_list {
   /// Appends a copy of `more`.
   ASH_NOINLINE void append(const param_list& more) {
     items_.reserve(items_.size() + more.items_.size());
-    for (const param& p : more.items_) items_.push_back(p);
+    for (const param& p : more.items_) items_.push_back(p.clone());
   }
   /// Sets the integer at `at`, inserting it there unless `replace`.
   ASH_NOINLINE void put_int(std::size_t at, std::int64_t v, bool replace) {
     if (replace) {
+      items_[at].release();
       items_[at].set_int(v);
     } else {
       param p;

@@ -295,12 +295,12 @@ class repo {
     static_assert(sizeof...(K) == info<R>::primary_key.size(), "ash: get needs one value per primary key field");
     check_table<R, "">();
     static constexpr auto& sql = ash::sql::get_sql<R>;
-    param params[sizeof...(K)];
-    bind_key_values<R>(params, key...);
+    param_array<sizeof...(K)> params;
+    bind_key_values<R>(params.items, key...);
     std::optional<R> out;
     with_reader([&](connection& c) {
       // A key matches at most one row: no need to step on to SQLITE_DONE.
-      run_single(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(K)),
+      run_single(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, sizeof...(K)),
                  [&](sqlite3_stmt* s) { read_record(s, out.emplace(), std::make_index_sequence<field_count<R>>{}); });
     });
     return out;
@@ -882,13 +882,13 @@ class repo {
     using R = std::remove_const_t<Rec>;
     static constexpr auto& sql = ash::sql::insert_sql<R, Table>;
     constexpr std::size_t n = field_count<R>;
-    param params[n];
+    param_array<n> params;
     std::size_t k = 0;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       ((info<R>::generated(I) ? void() : bind_value(get_field<I>(record), params[k++])), ...);
     }(std::make_index_sequence<n>{});
     std::int64_t rowid = 0;
-    write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, k), &rowid);
+    write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, k), &rowid);
     if constexpr (info<R>::generation == key_generation::autoincrement && !std::is_const_v<Rec>) {
       using K = std::remove_cvref_t<decltype(get_field<info<R>::primary_key[0]>(record))>;
       get_field<info<R>::primary_key[0]>(record) = static_cast<K>(rowid);
@@ -1046,10 +1046,10 @@ class repo {
     static constexpr auto& fields = update_field_list<R, A, In...>;
     static constexpr auto& sql = ash::sql::update_sql<R, Table, fields[J]...>;
     constexpr std::size_t nk = info<R>::primary_key.size();
-    param params[sizeof...(J) + nk];
+    param_array<sizeof...(J) + nk> params;
     ((bind_value(get_field<fields[J]>(record), params[J])), ...);
-    bind_key(params + sizeof...(J), original);
-    write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, sizeof...(J) + nk));
+    bind_key(params.items + sizeof...(J), original);
+    write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, sizeof...(J) + nk));
   }
 
   /// Runs a write on the writer and returns the rows it changed (and, if asked, the rowid of
@@ -1098,9 +1098,9 @@ class repo {
       if (auto err = validate(action, copy, args, set, false)) throw ash::exception(std::move(*err));
       static constexpr auto& sql = ash::sql::delete_sql<R, Table>;
       constexpr std::size_t nk = info<R>::primary_key.size();
-      param params[nk];
-      bind_key(params, record);
-      write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params, nk));
+      param_array<nk> params;
+      bind_key(params.items, record);
+      write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, nk));
     }
   }
 

@@ -53,7 +53,7 @@ struct type_traits<date> {
     detail::bad_stored_value("date", v);
   }
   static std::string sql_default(date v) {
-    param p;
+    scoped_param p;
     bind(v, p);
     return "'" + std::string(p.text()) + "'";
   }

@@ -80,7 +80,7 @@ struct type_traits<std::vector<T>> {
     std::string out{"["};
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (i) out += ',';
-      param e;
+      scoped_param e;
       type_traits<T>::bind(v[i], e);
       detail::append_json(out, e);
     }
