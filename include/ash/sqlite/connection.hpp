@@ -163,7 +163,7 @@ class connection {
   /// Opens `path` (a file, ":memory:", or a `file:` URI) and applies the safe defaults:
   /// WAL (files only), foreign_keys=ON, busy_timeout, case_sensitive_like=ON,
   /// synchronous=NORMAL under WAL. Throws `ash::exception` if the file cannot be opened.
-  ASH_COLD connection(const std::string& path, const open_options& opts = {}) : path_(path) {
+  ASH_ONCE connection(const std::string& path, const open_options& opts = {}) : path_(path) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     flags |= opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(path.empty() ? ":memory:" : path.c_str(), &db_, flags, nullptr);

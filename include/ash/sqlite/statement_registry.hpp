@@ -58,7 +58,7 @@ struct statement_registry {
 };
 
 /// The id of an SQL text with static storage duration; registers it on first sight.
-ASH_COLD inline std::uint32_t register_statement(std::string_view sql) {
+ASH_ONCE inline std::uint32_t register_statement(std::string_view sql) {
   auto& r = statement_registry::instance();
   std::lock_guard lock(r.mutex);
   return r.find_or_add(sql);
