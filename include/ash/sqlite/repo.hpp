@@ -50,7 +50,7 @@ struct config {
   logger log = {};       ///< where the log goes (default: standard error)
 
   /// This config with the environment's overrides applied.
-  ASH_COLD config with_environment() const {
+  ASH_ONCE config with_environment() const {
     config c = *this;
     if (const char* p = std::getenv("DATABASE_PATH"); p && *p) c.database = p;
     if (const char* p = std::getenv("POOL_SIZE"); p && *p) {
@@ -152,11 +152,20 @@ template <class Resource>
 struct update_and_destroy_need_a_primary_key;
 }  // namespace diag
 
+namespace detail {
+/// `ash::create`, ... spelled in terms of `R`, which it does not use: the default actions below
+/// are then built where a resource without actions is used, not in every translation unit.
+template <class R, action_type K>
+inline constexpr std::enable_if_t<sizeof(R*) != 0, default_tag<K>> default_tag_of{};
+}  // namespace detail
+
 /// The actions of resource R (the four defaults when it declares none).
 template <class R>
 constexpr auto actions_of() {
   if constexpr (ash::detail::has_actions<resource<R>>) return resource<R>::actions;
-  else return ash::actions(ash::defaults(ash::create, ash::read, ash::update, ash::destroy));
+  else
+    return ash::actions(ash::defaults(detail::default_tag_of<R, action_type::create>, detail::default_tag_of<R, action_type::read>,
+                                      detail::default_tag_of<R, action_type::update>, detail::default_tag_of<R, action_type::destroy>));
 }
 
 /// The index of R's action of kind K named N in its actions tuple, or npos.
@@ -571,8 +580,8 @@ class repo {
   };
 
   /// The core of `create_table<R>()`: one function for every resource, whose table it is given
-  /// as constant data (`ash::table_desc_of<R>`).
-  void create_table_of(const table_desc& d, std::string_view table) {
+  /// as constant data (`ash::table_desc_of<R>`). Out of line: `create_table<R>()` is then only a call.
+  ASH_ONCE void create_table_of(const table_desc& d, std::string_view table) {
     auto statements = ash::sql::create_table_statements(lower_table(d, table), true);
     writer_hold hold(*this);
     for (const auto& sql : statements) writer_->exec(sql);
