@@ -190,7 +190,7 @@ class repo {
   /// Opens the repo with `Derived::default_config()` (if declared) and the environment's overrides.
   repo() : repo(default_config_of()) {}
   /// Opens the repo with `c` and the environment's overrides.
-  explicit repo(const config& c) : config_(c.with_environment()) {
+  ASH_ONCE explicit repo(const config& c) : config_(c.with_environment()) {
     open_options w;
     w.busy_timeout = config_.busy_timeout;
     writer_.emplace(config_.database, w);
@@ -202,7 +202,7 @@ class repo {
       readers_ = static_cast<connection*>(::operator new(n * (sizeof(connection) + sizeof(connection*))));
     free_ = reinterpret_cast<connection**>(readers_ + config_.pool_size);
   }
-  ~repo() {
+  ASH_ONCE ~repo() {
     for (std::size_t i = reader_count_; i > 0; --i) readers_[i - 1].~connection();
     ::operator delete(readers_);
   }
