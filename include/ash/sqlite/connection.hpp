@@ -202,7 +202,7 @@ class connection {
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &msg);
     sqlite3_free(msg);
     if (logger_) log(sql, {}, start, sqlite3_changes64(db_), rc == SQLITE_OK);
-    if (rc != SQLITE_OK) throw ash::exception(error_from_sqlite(db_, rc, sql));
+    if (rc != SQLITE_OK) throw_error(rc, sql);
   }
 
   /// The prepared statement of slot `id`, preparing `sql` on first use on this connection.
@@ -218,7 +218,7 @@ class connection {
   sqlite3_stmt* prepare(std::string_view sql, unsigned flags = 0) {
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &s, nullptr);
-    if (rc != SQLITE_OK) throw ash::exception(error_from_sqlite(db_, rc, sql));
+    if (rc != SQLITE_OK) throw_error(rc, sql);
     return s;
   }
 
@@ -241,6 +241,10 @@ class connection {
 
   /// Builds the error for a failed call on this connection.
   ash::error error(int rc, std::string_view sql) const { return error_from_sqlite(db_, rc, sql); }
+  /// Throws that error. Out of line: a failure check is then only a call.
+  [[noreturn]] ASH_COLD ASH_NOINLINE void throw_error(int rc, std::string_view sql) const {
+    throw ash::exception(error_from_sqlite(db_, rc, sql));
+  }
 
   std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
   std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
@@ -253,7 +257,7 @@ class connection {
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     if (rc != SQLITE_OK) {
       log(sql, {}, std::chrono::steady_clock::now(), 0, false);  // the log sees failures to prepare too
-      throw ash::exception(error_from_sqlite(db_, rc, sql));
+      throw_error(rc, sql);
     }
     if (id == 0) return s;  // unregistered: the caller's guard finalises it
     if (id >= slot_count_) grow_slots(id + 16);
@@ -324,7 +328,7 @@ inline std::int64_t execute(connection& c, std::uint32_t id, std::string_view sq
   const bool logging = c.logging();
   std::chrono::steady_clock::time_point start;
   if (logging) start = std::chrono::steady_clock::now();
-  if (int rc = bind_params(s, params); rc != SQLITE_OK) throw ash::exception(c.error(rc, sql));
+  if (int rc = bind_params(s, params); rc != SQLITE_OK) c.throw_error(rc, sql);
   std::int64_t rows = 0;
   for (;;) {
     int rc = sqlite3_step(s);
@@ -336,7 +340,7 @@ inline std::int64_t execute(connection& c, std::uint32_t id, std::string_view sq
     }
     if (rc == SQLITE_DONE) break;
     if (logging) c.log(sql, params, start, rows, false);
-    throw ash::exception(c.error(rc, sql));
+    c.throw_error(rc, sql);
   }
   if (rows == 0 && !sqlite3_stmt_readonly(s)) rows = c.changes();
   if (logging) c.log(sql, params, start, rows, true);
