@@ -182,7 +182,7 @@ inline constexpr auto identity_descs = [] {
     std::size_t i = 0, k = 0;
     for_each(resource<R>::identities, [&](const auto& id) {
       constexpr std::size_t size = std::remove_cvref_t<decltype(id)>::size;
-      out[i++] = {id.name, id.index_name_override, std::span<const std::string_view>(identity_keys<R>).subspan(k, size),
+      out[i++] = {id.name, id.index_name_override, std::span<const std::string_view>(identity_keys<R>.data() + k, size),
                   id.nils_distinct, id.skip_index};
       k += size;
     });
