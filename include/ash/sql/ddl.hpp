@@ -52,7 +52,7 @@ inline std::string quote_literal(std::string_view text) {
 ///
 /// Only the five STRICT-compatible names are produced, so every table can be STRICT; the
 /// case-insensitivity of "citext" is a collation, added by `column_definition`.
-inline std::string_view declared_type(std::string_view migration_type) {
+ASH_ONCE inline std::string_view declared_type(std::string_view migration_type) {
   if (migration_type == "bigint" || migration_type == "integer" || migration_type == "boolean")
     return "INTEGER";
   if (migration_type == "float" || migration_type == "double") return "REAL";
@@ -160,7 +160,7 @@ ASH_ONCE inline std::string create_identity_index(const schema::table& t, const 
 }
 
 /// Whether a custom index field is a plain column name (else it is an SQL expression).
-inline bool is_plain_identifier(std::string_view s) {
+ASH_ONCE inline bool is_plain_identifier(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
