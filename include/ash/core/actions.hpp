@@ -44,7 +44,11 @@ class arguments {
       if (n == name) return true;
     return false;
   }
-  void put(std::string_view name, std::any v) { values_.emplace_back(name, std::move(v)); }
+  // A template only so that the vector's growth is compiled where arguments are given.
+  template <class V = std::any>
+  void put(std::string_view name, V&& v) {
+    values_.emplace_back(name, std::forward<V>(v));
+  }
 
  private:
   std::vector<std::pair<std::string_view, std::any>> values_;

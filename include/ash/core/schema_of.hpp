@@ -19,6 +19,7 @@
 
 #include "ash/core/resource_info.hpp"
 #include "ash/core/schema.hpp"
+#include "ash/detail/attributes.hpp"
 
 namespace ash {
 
@@ -181,7 +182,7 @@ inline constexpr auto identity_descs = [] {
     std::size_t i = 0, k = 0;
     for_each(resource<R>::identities, [&](const auto& id) {
       constexpr std::size_t size = std::remove_cvref_t<decltype(id)>::size;
-      out[i++] = {id.name, id.index_name_override, std::span<const std::string_view>(identity_keys<R>).subspan(k, size),
+      out[i++] = {id.name, id.index_name_override, std::span<const std::string_view>(identity_keys<R>.data() + k, size),
                   id.nils_distinct, id.skip_index};
       k += size;
     });
@@ -225,7 +226,7 @@ inline constexpr table_desc table_desc_of = [] {
 /// ever moved (no `push_back`/reallocation code per element type). A template only so that a
 /// program that never lowers a table does not compile it; there is one instantiation.
 template <class = void>
-[[gnu::cold]] schema::table lower_table(const table_desc& d, std::string_view table = {}) {
+ASH_ONCE schema::table lower_table(const table_desc& d, std::string_view table = {}) {
   using detail::to_s;
   schema::table t;
   t.name = to_s(table.empty() ? d.name : table);

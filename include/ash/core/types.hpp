@@ -79,7 +79,7 @@ namespace detail {
 [[noreturn]] ASH_COLD inline void bad_stored_value(std::string_view type, std::string_view text) {
   ash::error e;
   e.kind = error_kind::invalid_attribute;
-  e.message = "stored value '" + std::string(text) + "' is not a valid " + std::string(type);
+  e.message.assign("stored value '").append(text).append("' is not a valid ").append(type);
   throw ash::exception(std::move(e));
 }
 inline constexpr char hex_digits[] = "0123456789abcdef";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ash/core/schema.hpp"
+#include "ash/detail/attributes.hpp"
 
 namespace ash::sql {
 
@@ -17,7 +18,7 @@ namespace ash::sql {
 // below are cold (optimised for size) and append to one string rather than join temporaries.
 
 /// Appends `"name"`, embedded double quotes doubled, to `out`.
-[[gnu::cold]] inline void append_ident(std::string& out, std::string_view name) {
+ASH_ONCE inline void append_ident(std::string& out, std::string_view name) {
   out += '"';
   for (char c : name) {
     if (c == '"') out += '"';
@@ -51,7 +52,7 @@ inline std::string quote_literal(std::string_view text) {
 ///
 /// Only the five STRICT-compatible names are produced, so every table can be STRICT; the
 /// case-insensitivity of "citext" is a collation, added by `column_definition`.
-inline std::string_view declared_type(std::string_view migration_type) {
+ASH_ONCE inline std::string_view declared_type(std::string_view migration_type) {
   if (migration_type == "bigint" || migration_type == "integer" || migration_type == "boolean")
     return "INTEGER";
   if (migration_type == "float" || migration_type == "double") return "REAL";
@@ -60,7 +61,7 @@ inline std::string_view declared_type(std::string_view migration_type) {
 }
 
 /// `ON DELETE ...` / `ON UPDATE ...` clause for a reference action, or "" for none.
-[[gnu::cold]] inline std::string reference_action(std::string_view clause, const std::optional<std::string>& action) {
+ASH_ONCE inline std::string reference_action(std::string_view clause, const std::optional<std::string>& action) {
   std::string_view what;
   if (!action) return {};
   if (*action == "delete" || *action == "update") what = " CASCADE";
@@ -74,7 +75,7 @@ inline std::string_view declared_type(std::string_view migration_type) {
 }
 
 /// The column definition inside `CREATE TABLE`: name, type, constraints, inline reference.
-[[gnu::cold]] inline std::string column_definition(const schema::attribute& a, bool single_primary_key) {
+ASH_ONCE inline std::string column_definition(const schema::attribute& a, bool single_primary_key) {
   std::string out;
   append_ident(out, a.source);
   out += ' ';
@@ -108,7 +109,7 @@ inline std::string_view declared_type(std::string_view migration_type) {
 }
 
 /// `CREATE TABLE [IF NOT EXISTS] "name" (...)[ STRICT]` for the table, without its indexes.
-[[gnu::cold]] inline std::string create_table(const schema::table& t, std::string_view name_override = {},
+ASH_ONCE inline std::string create_table(const schema::table& t, std::string_view name_override = {},
                                               bool if_not_exists = false) {
   std::size_t pk = 0;
   for (const auto& a : t.attributes) pk += a.primary_key;
@@ -138,7 +139,7 @@ inline std::string_view declared_type(std::string_view migration_type) {
 }
 
 /// `CREATE UNIQUE INDEX` for an identity.
-[[gnu::cold]] inline std::string create_identity_index(const schema::table& t, const schema::identity& id,
+ASH_ONCE inline std::string create_identity_index(const schema::table& t, const schema::identity& id,
                                                        bool if_not_exists = false) {
   std::string out = if_not_exists ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE UNIQUE INDEX ";
   append_ident(out, id.index_name);
@@ -159,7 +160,7 @@ inline std::string_view declared_type(std::string_view migration_type) {
 }
 
 /// Whether a custom index field is a plain column name (else it is an SQL expression).
-inline bool is_plain_identifier(std::string_view s) {
+ASH_ONCE inline bool is_plain_identifier(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
@@ -168,7 +169,7 @@ inline bool is_plain_identifier(std::string_view s) {
 }
 
 /// `CREATE [UNIQUE] INDEX` for a custom index; expression fields are written as given.
-[[gnu::cold]] inline std::string create_custom_index(const schema::table& t, const schema::custom_index& ix,
+ASH_ONCE inline std::string create_custom_index(const schema::table& t, const schema::custom_index& ix,
                                                      bool if_not_exists = false) {
   std::string out = ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
   if (if_not_exists) out += "IF NOT EXISTS ";
@@ -195,7 +196,7 @@ inline bool is_plain_identifier(std::string_view s) {
 }
 
 /// Every statement that creates the table as declared: the table, then its indexes.
-[[gnu::cold]] inline std::vector<std::string> create_table_statements(const schema::table& t, bool if_not_exists = false) {
+ASH_ONCE inline std::vector<std::string> create_table_statements(const schema::table& t, bool if_not_exists = false) {
   std::vector<std::string> out(1 + t.identities.size() + t.custom_indexes.size());
   auto s = out.begin();
   *s++ = create_table(t, {}, if_not_exists);

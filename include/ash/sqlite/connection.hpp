@@ -90,47 +90,45 @@ inline bool is_memory_path(std::string_view path) {
 ///
 /// SQLite reports "UNIQUE constraint failed: t.c1, t.c2" and "NOT NULL constraint failed: t.c";
 /// the first column becomes the error's field.
+namespace detail {
+/// Sets the resource and field of `e` from SQLite's "<prefix>t.c1, t.c2" message, if it is one.
+ASH_COLD inline void name_column(ash::error& e, std::string_view prefix) {
+  std::string_view m = e.message;
+  if (m.substr(0, prefix.size()) != prefix) return;
+  m.remove_prefix(prefix.size());
+  m = m.substr(0, m.find(','));
+  const std::size_t dot = m.find('.');
+  if (dot == std::string_view::npos) return;
+  e.resource.assign(m.data(), dot);
+  e.field.assign(m.data() + dot + 1, m.size() - dot - 1);
+}
+}  // namespace detail
+
 ASH_COLD inline ash::error error_from_sqlite(sqlite3* db, int rc, std::string_view sql) {
   ash::error e;
   e.sqlite_code = db ? sqlite3_extended_errcode(db) : rc;
-  e.message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  e.sql = std::string(sql);
-  const int primary = e.sqlite_code & 0xff;
-  auto column_after_table = [&](std::string_view prefix) {
-    std::string_view m = e.message;
-    if (m.substr(0, prefix.size()) != prefix) return;
-    m.remove_prefix(prefix.size());
-    auto comma = m.find(',');
-    if (comma != std::string_view::npos) m = m.substr(0, comma);
-    auto dot = m.find('.');
-    if (dot != std::string_view::npos) {
-      e.resource = std::string(m.substr(0, dot));
-      e.field = std::string(m.substr(dot + 1));
-    }
-  };
-  if (primary == SQLITE_CONSTRAINT) {
-    switch (e.sqlite_code) {
-      case SQLITE_CONSTRAINT_UNIQUE:
-      case SQLITE_CONSTRAINT_PRIMARYKEY:
+  e.message.assign(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  e.sql.assign(sql.data(), sql.size());
+  switch (e.sqlite_code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (e.sqlite_code == SQLITE_CONSTRAINT_UNIQUE || e.sqlite_code == SQLITE_CONSTRAINT_PRIMARYKEY) {
         e.kind = error_kind::unique_violation;
-        column_after_table("UNIQUE constraint failed: ");
-        e.message = "has already been taken";
-        break;
-      case SQLITE_CONSTRAINT_FOREIGNKEY:
+        detail::name_column(e, "UNIQUE constraint failed: ");
+        e.message.assign("has already been taken");
+      } else if (e.sqlite_code == SQLITE_CONSTRAINT_FOREIGNKEY) {
         e.kind = error_kind::foreign_key_violation;
-        e.message = "referenced something that does not exist, or would leave records behind";
-        break;
-      case SQLITE_CONSTRAINT_NOTNULL:
+        e.message.assign("referenced something that does not exist, or would leave records behind");
+      } else {
         e.kind = error_kind::constraint;
-        column_after_table("NOT NULL constraint failed: ");
-        e.message = "must not be null";
-        break;
-      default: e.kind = error_kind::constraint; break;
-    }
-  } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    e.kind = error_kind::busy;
-  } else {
-    e.kind = error_kind::database;
+        if (e.sqlite_code == SQLITE_CONSTRAINT_NOTNULL) {
+          detail::name_column(e, "NOT NULL constraint failed: ");
+          e.message.assign("must not be null");
+        }
+      }
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: e.kind = error_kind::busy; break;
+    default: e.kind = error_kind::database; break;
   }
   return e;
 }
@@ -165,17 +163,11 @@ class connection {
   /// Opens `path` (a file, ":memory:", or a `file:` URI) and applies the safe defaults:
   /// WAL (files only), foreign_keys=ON, busy_timeout, case_sensitive_like=ON,
   /// synchronous=NORMAL under WAL. Throws `ash::exception` if the file cannot be opened.
-  ASH_COLD connection(const std::string& path, const open_options& opts = {}) : path_(path) {
+  ASH_ONCE connection(const std::string& path, const open_options& opts = {}) : path_(path) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     flags |= opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(path.empty() ? ":memory:" : path.c_str(), &db_, flags, nullptr);
-    if (rc != SQLITE_OK) {
-      ash::error e = error_from_sqlite(db_, rc, {});
-      e.message = "cannot open database '" + path + "': " + e.message;
-      sqlite3_close_v2(db_);
-      db_ = nullptr;
-      throw ash::exception(std::move(e));
-    }
+    if (rc != SQLITE_OK) open_failed(rc);
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, static_cast<int>(opts.busy_timeout.count()));
     if (opts.wal && !opts.read_only && !is_memory_path(path)) exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
@@ -210,7 +202,7 @@ class connection {
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &msg);
     sqlite3_free(msg);
     if (logger_) log(sql, {}, start, sqlite3_changes64(db_), rc == SQLITE_OK);
-    if (rc != SQLITE_OK) throw ash::exception(error_from_sqlite(db_, rc, sql));
+    if (rc != SQLITE_OK) throw_error(rc, sql);
   }
 
   /// The prepared statement of slot `id`, preparing `sql` on first use on this connection.
@@ -219,24 +211,14 @@ class connection {
   sqlite3_stmt* slot(std::uint32_t id, std::string_view sql) {
     if (id < slot_count_ && slots_[id]) [[likely]]
       return slots_[id];
-    sqlite3_stmt* s = nullptr;
-    try {
-      s = prepare(sql, SQLITE_PREPARE_PERSISTENT);
-    } catch (...) {
-      log(sql, {}, std::chrono::steady_clock::now(), 0, false);  // the log sees failures to prepare too
-      throw;
-    }
-    if (id == 0) return s;  // unregistered: the caller's guard finalises it
-    if (id >= slot_count_) grow_slots(id + 16);
-    slots_[id] = s;
-    return s;
+    return prepare_slot(id, sql);
   }
 
   /// Prepares a statement the caller owns (finalise with `sqlite3_finalize`).
   sqlite3_stmt* prepare(std::string_view sql, unsigned flags = 0) {
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &s, nullptr);
-    if (rc != SQLITE_OK) throw ash::exception(error_from_sqlite(db_, rc, sql));
+    if (rc != SQLITE_OK) throw_error(rc, sql);
     return s;
   }
 
@@ -259,12 +241,41 @@ class connection {
 
   /// Builds the error for a failed call on this connection.
   ash::error error(int rc, std::string_view sql) const { return error_from_sqlite(db_, rc, sql); }
+  /// Throws that error. Out of line: a failure check is then only a call.
+  [[noreturn]] ASH_COLD ASH_NOINLINE void throw_error(int rc, std::string_view sql) const {
+    throw ash::exception(error_from_sqlite(db_, rc, sql));
+  }
 
   std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
   std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
   bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
+  /// The first use of slot `id` on this connection (or of an unregistered statement, id 0).
+  ASH_COLD sqlite3_stmt* prepare_slot(std::uint32_t id, std::string_view sql) {
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) {
+      log(sql, {}, std::chrono::steady_clock::now(), 0, false);  // the log sees failures to prepare too
+      throw_error(rc, sql);
+    }
+    if (id == 0) return s;  // unregistered: the caller's guard finalises it
+    if (id >= slot_count_) grow_slots(id + 16);
+    slots_[id] = s;
+    return s;
+  }
+
+  /// Throws the error of a failed open, after closing the handle SQLite gives even then.
+  [[noreturn]] ASH_COLD void open_failed(int rc) {
+    ash::error e = error_from_sqlite(db_, rc, {});
+    std::string m = "cannot open database '";
+    m.append(path_).append("': ").append(e.message);
+    e.message = std::move(m);
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw ash::exception(std::move(e));
+  }
+
   void close() noexcept {
     clear_slots();
     delete[] slots_;
@@ -317,7 +328,7 @@ inline std::int64_t execute(connection& c, std::uint32_t id, std::string_view sq
   const bool logging = c.logging();
   std::chrono::steady_clock::time_point start;
   if (logging) start = std::chrono::steady_clock::now();
-  if (int rc = bind_params(s, params); rc != SQLITE_OK) throw ash::exception(c.error(rc, sql));
+  if (int rc = bind_params(s, params); rc != SQLITE_OK) c.throw_error(rc, sql);
   std::int64_t rows = 0;
   for (;;) {
     int rc = sqlite3_step(s);
@@ -329,7 +340,7 @@ inline std::int64_t execute(connection& c, std::uint32_t id, std::string_view sq
     }
     if (rc == SQLITE_DONE) break;
     if (logging) c.log(sql, params, start, rows, false);
-    throw ash::exception(c.error(rc, sql));
+    c.throw_error(rc, sql);
   }
   if (rows == 0 && !sqlite3_stmt_readonly(s)) rows = c.changes();
   if (logging) c.log(sql, params, start, rows, true);

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -49,7 +50,7 @@ struct config {
   logger log = {};       ///< where the log goes (default: standard error)
 
   /// This config with the environment's overrides applied.
-  config with_environment() const {
+  ASH_ONCE config with_environment() const {
     config c = *this;
     if (const char* p = std::getenv("DATABASE_PATH"); p && *p) c.database = p;
     if (const char* p = std::getenv("POOL_SIZE"); p && *p) {
@@ -59,7 +60,7 @@ struct config {
         ash::error e;
         e.kind = error_kind::usage;
         e.field = "POOL_SIZE";
-        e.message = std::string("must be a whole number from 0 to 1024, got '") + p + "'";
+        e.message.assign("must be a whole number from 0 to 1024, got '").append(p).append("'");
         throw ash::exception(std::move(e));
       }
       c.pool_size = static_cast<int>(v);
@@ -72,33 +73,53 @@ struct config {
   }
 };
 
-/// Formats a parameter for the log: numbers as is, text quoted (cut after 200 bytes), blobs by size.
-ASH_COLD inline std::string describe_param(const param& p) {
+namespace detail {
+/// Appends `p` as the log shows it (see `describe_param`).
+ASH_COLD inline void append_param(std::string& out, const param& p) {
+  char n[24];
   switch (p.kind()) {
-    case storage_class::integer: return std::to_string(p.as_int());
-    case storage_class::real: return ash::detail::format_double(p.as_real());
+    case storage_class::integer:
+      out.append(n, static_cast<std::size_t>(std::snprintf(n, sizeof n, "%lld", static_cast<long long>(p.as_int()))));
+      break;
+    case storage_class::real: out.append(ash::detail::format_double(p.as_real())); break;
     case storage_class::text: {
       std::string_view t = p.text();
-      if (t.size() > 200) return "\"" + std::string(t.substr(0, 200)) + "...\" (" + std::to_string(t.size()) + " bytes)";
-      return "\"" + std::string(t) + "\"";
+      out.append("\"");
+      if (t.size() > 200) {
+        out.append(t.data(), 200).append("...\" (");
+        out.append(n, static_cast<std::size_t>(std::snprintf(n, sizeof n, "%zu", t.size()))).append(" bytes)");
+      } else {
+        out.append(t).append("\"");
+      }
+      break;
     }
-    case storage_class::blob: return "<" + std::to_string(p.size()) + " bytes>";
-    default: return "NULL";
+    case storage_class::blob:
+      out.append("<").append(n, static_cast<std::size_t>(std::snprintf(n, sizeof n, "%zu", p.size()))).append(" bytes>");
+      break;
+    default: out.append("NULL"); break;
   }
+}
+}  // namespace detail
+
+/// Formats a parameter for the log: numbers as is, text quoted (cut after 200 bytes), blobs by size.
+ASH_COLD inline std::string describe_param(const param& p) {
+  std::string out;
+  detail::append_param(out, p);
+  return out;
 }
 
 /// The default log line: `[ash] 0.042ms 3 rows: SELECT ... ["closed", "barbaz"]`.
 ASH_COLD inline void log_to_stderr(const log_entry& e) {
-  std::string values;
-  for (std::size_t i = 0; i < e.params.size(); ++i) {
-    if (i) values += ", ";
-    values += describe_param(e.params[i]);
-  }
   char head[96];
   std::snprintf(head, sizeof head, "[ash] %s %.3fms %lld row%s: ", e.ok ? "OK" : "ERROR",
                 static_cast<double>(e.duration.count()) / 1e6, static_cast<long long>(e.rows), e.rows == 1 ? "" : "s");
   std::string line = head;
-  line.append(e.sql).append(" [").append(values).append("]\n");
+  line.append(e.sql).append(" [");
+  for (std::size_t i = 0; i < e.params.size(); ++i) {
+    if (i) line.append(", ");
+    detail::append_param(line, e.params[i]);
+  }
+  line.append("]\n");
   std::fwrite(line.data(), 1, line.size(), stderr);  // one call: lines from several threads do not interleave
 }
 
@@ -131,11 +152,20 @@ template <class Resource>
 struct update_and_destroy_need_a_primary_key;
 }  // namespace diag
 
+namespace detail {
+/// `ash::create`, ... spelled in terms of `R`, which it does not use: the default actions below
+/// are then built where a resource without actions is used, not in every translation unit.
+template <class R, action_type K>
+inline constexpr std::enable_if_t<sizeof(R*) != 0, default_tag<K>> default_tag_of{};
+}  // namespace detail
+
 /// The actions of resource R (the four defaults when it declares none).
 template <class R>
 constexpr auto actions_of() {
   if constexpr (ash::detail::has_actions<resource<R>>) return resource<R>::actions;
-  else return ash::actions(ash::defaults(ash::create, ash::read, ash::update, ash::destroy));
+  else
+    return ash::actions(ash::defaults(detail::default_tag_of<R, action_type::create>, detail::default_tag_of<R, action_type::read>,
+                                      detail::default_tag_of<R, action_type::update>, detail::default_tag_of<R, action_type::destroy>));
 }
 
 /// The index of R's action of kind K named N in its actions tuple, or npos.
@@ -160,15 +190,21 @@ class repo {
   /// Opens the repo with `Derived::default_config()` (if declared) and the environment's overrides.
   repo() : repo(default_config_of()) {}
   /// Opens the repo with `c` and the environment's overrides.
-  explicit repo(const config& c) : config_(c.with_environment()) {
+  ASH_ONCE explicit repo(const config& c) : config_(c.with_environment()) {
     open_options w;
     w.busy_timeout = config_.busy_timeout;
     writer_.emplace(config_.database, w);
-    // Readers are opened on demand; room for all of them now, so that the addresses handed out
-    // stay valid (the vector never reallocates).
-    readers_.reserve(static_cast<std::size_t>(config_.pool_size));
     memory_ = is_memory_path(config_.database);
     if (config_.log_sql) writer_->set_logger(logger_of());
+    // Readers are opened on demand, into room made for all of them now (so the addresses handed
+    // out stay valid), with the list of free ones after it. Last: nothing after it can throw.
+    if (const auto n = static_cast<std::size_t>(config_.pool_size))
+      readers_ = static_cast<connection*>(::operator new(n * (sizeof(connection) + sizeof(connection*))));
+    free_ = reinterpret_cast<connection**>(readers_ + config_.pool_size);
+  }
+  ASH_ONCE ~repo() {
+    for (std::size_t i = reader_count_; i > 0; --i) readers_[i - 1].~connection();
+    ::operator delete(readers_);
   }
   repo(const repo&) = delete;
   repo& operator=(const repo&) = delete;
@@ -181,7 +217,7 @@ class repo {
     config_.log_sql = on;
     auto l = on ? logger_of() : logger{};
     writer_->set_logger(l);
-    for (auto& r : readers_) r.set_logger(l);
+    for (std::size_t i = 0; i < reader_count_; ++i) readers_[i].set_logger(l);
   }
 
   // --- reads -------------------------------------------------------------------------------------------------
@@ -544,8 +580,8 @@ class repo {
   };
 
   /// The core of `create_table<R>()`: one function for every resource, whose table it is given
-  /// as constant data (`ash::table_desc_of<R>`).
-  void create_table_of(const table_desc& d, std::string_view table) {
+  /// as constant data (`ash::table_desc_of<R>`). Out of line: `create_table<R>()` is then only a call.
+  ASH_ONCE void create_table_of(const table_desc& d, std::string_view table) {
     auto statements = ash::sql::create_table_statements(lower_table(d, table), true);
     writer_hold hold(*this);
     for (const auto& sql : statements) writer_->exec(sql);
@@ -588,18 +624,15 @@ class repo {
     if (connection* c = idle_.exchange(nullptr)) return c;
     std::unique_lock lock(pool_mutex_);
     for (;;) {
-      if (!free_.empty()) {
-        connection* c = free_.back();
-        free_.pop_back();
-        return c;
-      }
-      if (readers_.size() < static_cast<std::size_t>(config_.pool_size)) {
+      if (free_count_ != 0) return free_[--free_count_];
+      if (reader_count_ < static_cast<std::size_t>(config_.pool_size)) {
         open_options o;
         o.read_only = true;
         o.busy_timeout = config_.busy_timeout;
-        connection& c = readers_.emplace_back(config_.database, o);
-        if (config_.log_sql) c.set_logger(logger_of());
-        return &c;
+        connection* c = ::new (static_cast<void*>(readers_ + reader_count_)) connection(config_.database, o);
+        ++reader_count_;
+        if (config_.log_sql) c->set_logger(logger_of());
+        return c;
       }
       waiters_.fetch_add(1);
       const std::uint32_t seen = released_.load();
@@ -617,7 +650,7 @@ class repo {
     connection* none = nullptr;
     if (!idle_.compare_exchange_strong(none, c)) {
       std::lock_guard lock(pool_mutex_);
-      free_.push_back(c);
+      free_[free_count_++] = c;  // room for every reader: at most all of them are free
     }
     if (waiters_.load() == 0) return;
     released_.fetch_add(1);
@@ -1111,8 +1144,12 @@ class repo {
   std::atomic<const void*> owner_{nullptr};  ///< `detail::this_thread_token()` of the thread holding the writer
   int depth_ = 0;
   std::mutex pool_mutex_;
-  std::vector<connection> readers_;  ///< capacity `pool_size`, reserved up front: never reallocates
-  std::vector<connection*> free_;
+  // Plain arrays rather than `std::vector`s: this header is in every translation unit, and the
+  // vectors' growth code, never needed here, cost each its instantiation.
+  connection* readers_ = nullptr;  ///< room for `pool_size` readers; the first `reader_count_` are open
+  std::size_t reader_count_ = 0;
+  connection** free_ = nullptr;  ///< room for `pool_size` readers given back; `free_count_` are there
+  std::size_t free_count_ = 0;
   std::atomic<connection*> idle_{nullptr};
   std::atomic<int> waiters_{0};
   std::atomic<std::uint32_t> released_{0};  ///< moves on each release that a waiter may need

@@ -12,22 +12,28 @@
 #include <cstdint>
 #include <mutex>
 #include <string_view>
-#include <vector>
 
 #include "ash/detail/attributes.hpp"
 
 namespace ash::sqlite::detail {
 
-/// The texts seen so far and their ids: a hash table with open addressing, in a vector (a
-/// `std::map` here cost every translation unit that includes the repo its instantiation).
+/// The texts seen so far and their ids: a hash table with open addressing, in a plain array (a
+/// `std::map` or `std::vector` here cost every translation unit that includes the repo its
+/// instantiation).
 struct statement_registry {
   struct entry {
     std::string_view sql;  ///< a view of static storage
     std::uint32_t id = 0;  ///< 0: an empty slot
   };
   std::mutex mutex;
-  std::vector<entry> table = std::vector<entry>(64);  ///< a power of two, at most half full
-  std::uint32_t next = 1;                             ///< the next id; `next - 1` texts are registered
+  std::size_t size = 64;  ///< slots in `table`: a power of two, at most half full
+  entry* table = new entry[size]();
+  std::uint32_t next = 1;  ///< the next id; `next - 1` texts are registered
+
+  statement_registry() = default;
+  statement_registry(const statement_registry&) = delete;
+  statement_registry& operator=(const statement_registry&) = delete;
+  ~statement_registry() { delete[] table; }
 
   static statement_registry& instance() {
     static statement_registry r;
@@ -39,11 +45,14 @@ struct statement_registry {
     entry* e = slot(sql);
     if (e->id != 0) return e->id;
     *e = {sql, next++};
-    if (2 * static_cast<std::size_t>(next) > table.size()) {
-      std::vector<entry> old(2 * table.size());
-      old.swap(table);
-      for (const entry& o : old)
-        if (o.id != 0) *slot(o.sql) = o;
+    if (2 * static_cast<std::size_t>(next) > size) {
+      entry* old = table;
+      const std::size_t old_size = size;
+      table = new entry[2 * size]();
+      size *= 2;
+      for (std::size_t i = 0; i < old_size; ++i)
+        if (old[i].id != 0) *slot(old[i].sql) = old[i];
+      delete[] old;
     }
     return next - 1;
   }
@@ -51,14 +60,14 @@ struct statement_registry {
  private:
   /// The slot holding `sql`, or the empty slot where it belongs.
   entry* slot(std::string_view sql) {
-    const std::size_t mask = table.size() - 1;
+    const std::size_t mask = size - 1;
     for (std::size_t i = std::hash<std::string_view>{}(sql) & mask;; i = (i + 1) & mask)
       if (table[i].id == 0 || table[i].sql == sql) return &table[i];
   }
 };
 
 /// The id of an SQL text with static storage duration; registers it on first sight.
-ASH_COLD inline std::uint32_t register_statement(std::string_view sql) {
+ASH_ONCE inline std::uint32_t register_statement(std::string_view sql) {
   auto& r = statement_registry::instance();
   std::lock_guard lock(r.mutex);
   return r.find_or_add(sql);
