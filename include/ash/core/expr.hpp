@@ -87,15 +87,10 @@ template <class X>
   requires(!expression<X>)
 void put_operand(param_list& list, X&& v) {
   using H = typename held<X&&>::type;
+  decltype(auto) value = held_value<H>(ASH_FWD(v));
   param& p = list.add();
-  if constexpr (std::is_same_v<std::remove_cvref_t<X>, H>) {
-    type_traits<H>::bind(v, p);
-    p.own();
-  } else {
-    const H value(ASH_FWD(v));
-    type_traits<H>::bind(value, p);
-    if constexpr (!std::is_same_v<H, std::string_view>) p.own();
-  }
+  type_traits<H>::bind(value, p);
+  if constexpr (!std::is_same_v<H, std::string_view>) p.own();
 }
 
 /// Node `N` over operands `ops...`, its values theirs in order.

@@ -194,9 +194,15 @@ class param_list {
   const param& operator[](std::size_t i) const noexcept { return items_[i]; }
 
  private:
-  /// Moves `n` params from `from` into the list before position `at`. (Rebuilds the list with
-  /// push_back alone, so no other growth code of std::vector is compiled.)
+  /// Moves `n` params from `from` into the list before position `at`: appended in place, or the
+  /// list rebuilt around them (push_back alone, so no other growth code of std::vector is
+  /// compiled).
   void splice(std::size_t at, param* from, std::size_t n) {
+    if (at == items_.size()) {
+      items_.reserve(at + n);
+      for (std::size_t i = 0; i < n; ++i) items_.push_back(static_cast<param&&>(from[i]));
+      return;
+    }
     std::vector<param> out;
     out.reserve(items_.size() + n);
     for (std::size_t i = 0; i < at; ++i) out.push_back(static_cast<param&&>(items_[i]));

@@ -71,7 +71,7 @@ inline std::set<std::int64_t> applied_versions(sqlite::connection& c) {
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.insert(sqlite3_column_int64(s, 0));
   sqlite3_finalize(s);
-  if (rc != SQLITE_DONE) throw ash::exception(c.error(rc, "SELECT version FROM schema_migrations"));
+  if (rc != SQLITE_DONE) c.throw_error(rc, "SELECT version FROM schema_migrations");
   return out;
 }
 
@@ -79,7 +79,7 @@ inline bool applied_table_exists(sqlite::connection& c) {
   sqlite3_stmt* s = c.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'");
   const int rc = sqlite3_step(s);
   sqlite3_finalize(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw ash::exception(c.error(rc, "SELECT FROM sqlite_schema"));
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) c.throw_error(rc, "SELECT FROM sqlite_schema");
   return rc == SQLITE_ROW;
 }
 

@@ -35,19 +35,6 @@ inline std::string quote_ident(std::string_view name) {
   return out;
 }
 
-/// `'text'` with embedded single quotes doubled, for use as an SQLite string literal.
-inline std::string quote_literal(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '\'';
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  out += '\'';
-  return out;
-}
-
 /// The declared SQLite column type for a migration type ("bigint" -> "INTEGER", ...).
 ///
 /// Only the five STRICT-compatible names are produced, so every table can be STRICT; the

@@ -239,9 +239,8 @@ class connection {
     logger_(log_entry{sql, params, std::chrono::steady_clock::now() - start, rows, ok});
   }
 
-  /// Builds the error for a failed call on this connection.
-  ash::error error(int rc, std::string_view sql) const { return error_from_sqlite(db_, rc, sql); }
-  /// Throws that error. Out of line: a failure check is then only a call.
+  /// Throws the error of a failed call on this connection. Out of line: a failure check is then
+  /// only a call.
   [[noreturn]] ASH_COLD ASH_NOINLINE void throw_error(int rc, std::string_view sql) const {
     throw ash::exception(error_from_sqlite(db_, rc, sql));
   }
