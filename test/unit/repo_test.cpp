@@ -244,8 +244,11 @@ TEST_CASE("the SQL log receives every statement with its SQL, bound values, rows
                log.push_back(std::move(l));
              }}};
   repo.create_table<Note>();
-  REQUIRE(log.size() == 1);
-  CHECK(log[0].sql.rfind("CREATE TABLE IF NOT EXISTS \"notes\"", 0) == 0);
+  // The table and its indexes are created all or nothing, in a savepoint.
+  REQUIRE(log.size() == 3);
+  CHECK(log[0].sql == "SAVEPOINT ash_create_table");
+  CHECK(log[1].sql.rfind("CREATE TABLE IF NOT EXISTS \"notes\"", 0) == 0);
+  CHECK(log[2].sql == "RELEASE ash_create_table");
 
   log.clear();
   repo.create<Note>(ash::set(f.text, "it's \"here\""), ash::set(f.n, 42));

@@ -4,8 +4,14 @@
 /// rendering and the migration generator work on.
 ///
 /// A resource's table is first described as constant data (`ash::table_desc_of<R>`: arrays of
-/// plain descriptors built at compile time), and one function that is not a template turns any
-/// such description into a `schema::table`. So each resource adds data to a program, not code.
+/// plain descriptors built at compile time). From it:
+/// - `ash::create_table_sql<R>` is the resource's `CREATE TABLE` and indexes, rendered at compile
+///   time (`repo.create_table<R>()` runs it);
+/// - `write_create_statements` renders the same at run time, for polymorphic tables and for
+///   defaults only known at run time;
+/// - `lower_table`, one function for all resources, makes the `schema::table` that snapshots and
+///   the migration generator work on.
+/// Both renderers use the DDL grammar of `ash/sql/ddl_text.hpp`, as the generator does.
 
 #include <array>
 #include <cstddef>
@@ -20,6 +26,9 @@
 #include "ash/core/resource_info.hpp"
 #include "ash/core/schema.hpp"
 #include "ash/detail/attributes.hpp"
+#include "ash/detail/fixed_string.hpp"
+#include "ash/detail/string_writer.hpp"
+#include "ash/sql/ddl_text.hpp"
 
 namespace ash {
 
@@ -27,8 +36,10 @@ namespace ash {
 struct attribute_desc {
   std::string_view source{};
   std::string_view type{};              ///< migration type
-  std::string_view default_sql{};       ///< written verbatim (`migration_default`); empty: none
-  std::string (*make_default)() = nullptr;  ///< the constant default as SQL, if there is one
+  /// The default as SQL: `migration_default`, or the constant default when its type writes it
+  /// at compile time (`type_traits::write_sql_default`). Empty: none, or `make_default`.
+  std::string_view default_sql{};
+  std::string (*make_default)() = nullptr;  ///< the constant default as SQL, computed at run time
   bool allow_nil = true;
   bool primary_key = false;
   bool generated = false;
@@ -69,15 +80,25 @@ struct table_desc {
 
 namespace detail {
 inline std::string to_s(std::string_view v) { return std::string(v); }
+/// `put` for the DDL name functions: appends to `s`.
+inline auto appender(std::string& s) {
+  return [&s](auto part) { s += part; };
+}
 
-inline std::optional<std::string> action_name(on_action a, bool is_update) {
+/// A reference action's name in snapshots ("delete", "nilify", ...); "" when unset.
+constexpr std::string_view action_text(on_action a, bool is_update) {
   switch (a) {
     case on_action::nothing: return "nothing";
     case on_action::restrict: return "restrict";
     case on_action::cascade: return is_update ? "update" : "delete";
     case on_action::nilify: return "nilify";
-    default: return std::nullopt;
+    default: return {};
   }
+}
+inline std::optional<std::string> action_name(on_action a, bool is_update) {
+  auto s = action_text(a, is_update);
+  if (s.empty()) return std::nullopt;
+  return std::string(s);
 }
 
 /// The repo's name for paths: `helpdesk::Repo` -> "repo", `app::MainRepo` -> "main_repo".
@@ -98,6 +119,18 @@ std::string default_sql_of() {
   return type_traits<V>::sql_default(V(decl.default_val));
 }
 
+/// Writes the constant default of the A-th declared attribute of `R` as SQL, at compile time.
+template <class R, std::size_t A>
+struct default_writer {
+  constexpr void operator()(text_writer& w) const {
+    constexpr const auto& decl = at<A>(resource<R>::attributes);
+    using V = unwrap_optional_t<field_type_t<R, member_index<R>(decl.member)>>;
+    type_traits<V>::write_sql_default(w, decl.default_val);
+  }
+};
+template <class R, std::size_t A>
+inline constexpr auto constant_default = render_text<default_writer<R, A>>();
+
 /// What the A-th declared attribute of `R` changes in its column's description.
 template <class R, std::size_t A>
 constexpr void describe_attribute(attribute_desc& a) {
@@ -107,8 +140,12 @@ constexpr void describe_attribute(attribute_desc& a) {
   if (!decl.migration_type_override.empty()) a.type = decl.migration_type_override;
   a.default_sql = decl.migration_default_override;
   if constexpr (!std::is_void_v<D>) {
-    if constexpr (requires { type_traits<V>::sql_default(V(decl.default_val)); })
-      if (decl.migration_default_override.empty()) a.make_default = &default_sql_of<R, A>;
+    if (decl.migration_default_override.empty()) {
+      if constexpr (requires(text_writer& w) { type_traits<V>::write_sql_default(w, decl.default_val); })
+        a.default_sql = constant_default<R, A>.view();
+      else if constexpr (requires { type_traits<V>::sql_default(V(decl.default_val)); })
+        a.make_default = &default_sql_of<R, A>;
+    }
   }
   if (decl.migration_ignored) a.ignored = true;
 }
@@ -253,7 +290,8 @@ ASH_ONCE schema::table lower_table(const table_desc& d, std::string_view table =
       auto& ref = a->references.emplace();
       ref.table = to_s(ad.reference_table);
       if (!ad.reference_attribute.empty()) ref.destination_attribute = to_s(ad.reference_attribute);
-      ref.name = ad.reference_name.empty() ? t.name + "_" + a->source + "_fkey" : to_s(ad.reference_name);
+      if (ad.reference_name.empty()) sql::ddl::reference_name(detail::appender(ref.name), t.name, a->source);
+      else ref.name = to_s(ad.reference_name);
       ref.on_delete = detail::action_name(ad.on_delete, false);
       ref.on_update = detail::action_name(ad.on_update, true);
       ref.deferrable = to_s(ad.deferrable);
@@ -272,7 +310,8 @@ ASH_ONCE schema::table lower_table(const table_desc& d, std::string_view table =
     if (d.skip_unique_indexes || id.skip_index) continue;
     s->name = to_s(id.name);
     s->keys = std::vector<std::string>(id.keys.begin(), id.keys.end());
-    s->index_name = id.index_name.empty() ? t.name + "_" + s->name + "_index" : to_s(id.index_name);
+    if (id.index_name.empty()) sql::ddl::identity_index_name(detail::appender(s->index_name), t.name, s->name);
+    else s->index_name = to_s(id.index_name);
     s->nils_distinct = id.nils_distinct;
     ++s;
   }
@@ -281,14 +320,8 @@ ASH_ONCE schema::table lower_table(const table_desc& d, std::string_view table =
   auto c = t.custom_indexes.begin();
   for (const auto& ix : d.custom_indexes) {
     c->fields = std::vector<std::string>(ix.fields.begin(), ix.fields.begin() + ix.field_count);
-    std::string default_name = t.name;
-    for (const auto& f : c->fields) {
-      default_name += '_';
-      for (char ch : f)
-        default_name += ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) ? ch : '_';
-    }
-    while (!default_name.empty() && default_name.back() == '_') default_name.pop_back();
-    c->name = ix.name_text.empty() ? default_name + "_index" : to_s(ix.name_text);
+    if (ix.name_text.empty()) sql::ddl::custom_index_name(detail::appender(c->name), t.name, c->fields);
+    else c->name = to_s(ix.name_text);
     c->unique = ix.is_unique;
     if (!ix.where_sql.empty()) c->where = to_s(ix.where_sql);
     if (!ix.message_text.empty()) c->message = to_s(ix.message_text);
@@ -305,6 +338,91 @@ ASH_ONCE schema::table lower_table(const table_desc& d, std::string_view table =
   }
   return t;
 }
+
+namespace detail {
+/// The column an attribute description declares, its default given as `default_sql` when it is
+/// computed at run time.
+constexpr sql::ddl::column_spec column_spec_of(const attribute_desc& a, std::string_view default_sql) {
+  sql::ddl::column_spec c{.name = a.source,
+                          .type = a.type,
+                          .default_sql = default_sql,
+                          .allow_nil = a.allow_nil,
+                          .primary_key = a.primary_key,
+                          .generated = a.generated};
+  if (a.has_reference && !a.reference_ignored) {
+    c.has_reference = true;
+    c.reference = {.name = a.reference_name,
+                   .table = a.reference_table,
+                   .column = a.reference_attribute,
+                   .on_delete = action_text(a.on_delete, false),
+                   .on_update = action_text(a.on_update, true),
+                   .deferrable = a.deferrable};
+  }
+  return c;
+}
+}  // namespace detail
+
+/// Writes the statements that create the table `d` describes (named `table`, if given, for
+/// polymorphic resources) and its indexes, separated by `"; "`: the same statements as
+/// `sql::create_table_statements(lower_table(d, table), if_not_exists)`.
+///
+/// With a run-time writer (`detail::string_writer`), defaults computed at run time
+/// (`make_default`) are written too; the compile-time writer is only used for descriptions
+/// without them (`constant_ddl<R>`).
+template <class W>
+constexpr void write_create_statements(W& w, const table_desc& d, std::string_view table, bool if_not_exists) {
+  if (table.empty()) table = d.name;
+  sql::ddl::create_table(
+      w, table,
+      [&](auto&& f) {
+        for (const auto& a : d.attributes) {
+          if (a.ignored) continue;
+          if constexpr (requires { W::run_time; }) {
+            if (a.default_sql.empty() && a.make_default) {
+              const std::string computed = a.make_default();
+              f(detail::column_spec_of(a, computed));
+              continue;
+            }
+          }
+          f(detail::column_spec_of(a, a.default_sql));
+        }
+      },
+      d.strict, if_not_exists);
+  if (!d.skip_unique_indexes)
+    for (const auto& id : d.identities) {
+      if (id.skip_index) continue;
+      w.put(std::string_view("; "));
+      sql::ddl::identity_index(w, table, id.name, id.index_name, id.keys, d.base_filter, if_not_exists);
+    }
+  for (const auto& ix : d.custom_indexes) {
+    w.put(std::string_view("; "));
+    sql::ddl::custom_index(w, table, std::span<const std::string_view>(ix.fields.data(), ix.field_count), ix.name_text,
+                           ix.is_unique, ix.where_sql, d.base_filter, if_not_exists);
+  }
+}
+
+/// Whether the table of `R` can be created by SQL rendered at compile time: it has a name (it is
+/// not polymorphic), and every default is written at compile time.
+template <valid_resource R>
+inline constexpr bool constant_ddl = [] {
+  if (table_desc_of<R>.name.empty()) return false;
+  for (const auto& a : table_desc_of<R>.attributes)
+    if (!a.ignored && a.default_sql.empty() && a.make_default) return false;
+  return true;
+}();
+
+namespace detail {
+template <class R>
+struct create_statements_writer {
+  constexpr void operator()(text_writer& w) const { write_create_statements(w, table_desc_of<R>, {}, true); }
+};
+}  // namespace detail
+
+/// `CREATE TABLE IF NOT EXISTS` for `R`, then its indexes (`CREATE ... INDEX IF NOT EXISTS`),
+/// separated by `"; "`, rendered at compile time.
+template <valid_resource R>
+  requires constant_ddl<R>
+inline constexpr auto create_table_sql = detail::render_text<detail::create_statements_writer<R>>();
 
 /// The table of resource `R` as plain data, `table` chosen for polymorphic resources.
 template <valid_resource R>

@@ -32,6 +32,7 @@
 #include "ash/core/param.hpp"
 #include "ash/detail/attributes.hpp"
 #include "ash/detail/clock.hpp"
+#include "ash/detail/string_writer.hpp"
 
 namespace ash {
 
@@ -43,6 +44,30 @@ enum class compare_kind {
   exact,    ///< only with the same type (enums, UUIDs, timestamps, dates, bytes, JSON)
 };
 
+/// Writes `v` in decimal, as `std::to_string` does, to a writer `w` (`w.put(char)`); usable in
+/// constant expressions, for `type_traits::write_sql_default`.
+template <class W, class T>
+constexpr void write_sql_integer(W& w, T v) {
+  char buf[24]{};
+  int i = 0;
+  // The magnitude as unsigned, so the most negative value needs no special case.
+  unsigned long long m = v < 0 ? 0ull - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+  do buf[i++] = static_cast<char>('0' + m % 10);
+  while ((m /= 10) != 0);
+  if (v < 0) w.put('-');
+  while (i) w.put(buf[--i]);
+}
+/// Writes `'text'` with embedded single quotes doubled, an SQL string literal, to a writer `w`;
+/// usable in constant expressions, for `type_traits::write_sql_default`.
+template <class W>
+constexpr void write_sql_string(W& w, std::string_view v) {
+  w.put('\'');
+  for (char c : v) {
+    if (c == '\'') w.put('\'');
+    w.put(c);
+  }
+  w.put('\'');
+}
 /// Storage of a field type; specialise for your own types. A specialisation provides:
 /// - `storage`: the storage class (`storage_class::integer`, `real`, `text` or `blob`);
 /// - `migration_type`: the type name used in snapshots ("bigint", "text", ...);
@@ -51,7 +76,12 @@ enum class compare_kind {
 /// - one of `read_int(std::int64_t)`, `read_real(double)`, `read_text(std::string_view)`,
 ///   `read_blob(const std::byte*, std::size_t)` matching `storage`, returning T;
 /// - optionally `sql_default(const T&) -> std::string`: the value as an SQL literal, so a
-///   constant default can be lowered into the schema.
+///   constant default can be lowered into the schema;
+/// - optionally, in addition, `template <class W> static constexpr void write_sql_default(W& w,
+///   const D& v)`, where `D` is how `default_value` holds the constant (the field type, or
+///   `std::string_view` for a string literal): the same literal written with `w.put(...)` in a
+///   constant expression. With it, `repo.create_table<R>()` runs a `CREATE TABLE` rendered at
+///   compile time instead of rendering it when the program runs.
 template <class T, class Enable = void>
 struct type_traits;
 
@@ -160,6 +190,8 @@ struct type_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<
   static void bind(T v, param& p) noexcept { p.set_int(static_cast<std::int64_t>(v)); }
   static T read_int(std::int64_t v) noexcept { return static_cast<T>(v); }
   static std::string sql_default(T v) { return std::to_string(v); }
+  template <class W>
+  static constexpr void write_sql_default(W& w, T v) { write_sql_integer(w, v); }
 };
 
 template <>
@@ -170,6 +202,8 @@ struct type_traits<bool> {
   static void bind(bool v, param& p) noexcept { p.set_int(v ? 1 : 0); }
   static bool read_int(std::int64_t v) noexcept { return v != 0; }
   static std::string sql_default(bool v) { return v ? "1" : "0"; }
+  template <class W>
+  static constexpr void write_sql_default(W& w, bool v) { w.put(v ? '1' : '0'); }
 };
 
 template <>
@@ -190,13 +224,10 @@ struct type_traits<std::string> {
   static void bind(const std::string& v, param& p) noexcept { p.set_text_ref(v); }
   static std::string read_text(std::string_view v) { return std::string(v); }
   static std::string sql_default(const std::string& v) {
-    std::string out{"'"};
-    for (char c : v) {
-      if (c == '\'') out += '\'';
-      out += c;
-    }
-    return out + "'";
+    return detail::write_string([&](auto& w) { write_sql_string(w, v); });
   }
+  template <class W>
+  static constexpr void write_sql_default(W& w, std::string_view v) { write_sql_string(w, v); }
 };
 
 /// String views appear only as filter values (never as fields): bound without a copy.
@@ -237,6 +268,8 @@ struct type_traits<ci_string> {
   static void bind(const ci_string& v, param& p) noexcept { p.set_text_ref(v.value); }
   static ci_string read_text(std::string_view v) { return ci_string{std::string(v)}; }
   static std::string sql_default(const ci_string& v) { return type_traits<std::string>::sql_default(v.value); }
+  template <class W>
+  static constexpr void write_sql_default(W& w, std::string_view v) { write_sql_string(w, v); }
 };
 
 // --- UUID --------------------------------------------------------------------------------------
@@ -492,7 +525,9 @@ struct type_traits<E> {
     if (auto e = enum_from_name<E>(v)) return *e;
     detail::bad_stored_value(enum_names<E>::type_name, v);
   }
-  static std::string sql_default(E v) { return "'" + std::string(enum_name(v)) + "'"; }
+  static std::string sql_default(E v) { return type_traits<std::string>::sql_default(std::string(enum_name(v))); }
+  template <class W>
+  static constexpr void write_sql_default(W& w, E v) { write_sql_string(w, enum_name(v)); }
 };
 
 /// Whether values of `A` and `B` may be compared in a filter (after removing `optional`).

@@ -78,11 +78,17 @@ struct text_writer {
   /// Writes `"name"`, doubling embedded quotes.
   constexpr text_writer& ident(std::string_view s) {
     put('"');
-    for (char c : s) {
-      if (c == '"') put('"');
-      put(c);
-    }
+    ident_part(s);
     return put('"');
+  }
+  /// Writes characters inside a quoted identifier, doubling quotes.
+  constexpr text_writer& ident_part(std::string_view s) {
+    for (char c : s) ident_part(c);
+    return *this;
+  }
+  constexpr text_writer& ident_part(char c) {
+    if (c == '"') put('"');
+    return put(c);
   }
   constexpr text_writer& number(std::size_t v) {
     char buf[20]{};

@@ -376,7 +376,7 @@ inline std::vector<operation> diff_table(const std::optional<schema::table>& old
   }
   const bool single_pk = detail::primary_key_count(now) == 1;
   auto add = [&](const schema::attribute& a, bool single) {
-    return "ALTER TABLE " + sql::quote_ident(tn) + " ADD COLUMN " + sql::column_definition(a, single);
+    return "ALTER TABLE " + sql::quote_ident(tn) + " ADD COLUMN " + sql::column_definition(a, single, tn);
   };
   auto drop = [&](const schema::attribute& a) {
     return "ALTER TABLE " + sql::quote_ident(tn) + " DROP COLUMN " + sql::quote_ident(a.source);

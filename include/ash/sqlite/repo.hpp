@@ -487,9 +487,19 @@ class repo {
   // --- schema -------------------------------------------------------------------------------------------------
 
   /// Creates the table of `R` and its indexes if they do not exist (the same DDL the migration
-  /// generator writes). `table` names the table of a polymorphic resource.
+  /// generator writes), all or nothing. The SQL is rendered at compile time
+  /// (`ash::create_table_sql<R>`) unless a default of `R` is only known at run time.
   template <class R>
-  void create_table(std::string_view table = {}) {
+  void create_table() {
+    static_assert(check_resource<R>());
+    static_assert(!info<R>::polymorphic,
+                  "ash: create_table<R>() of a polymorphic resource needs the table's name: create_table<R>(\"table\")");
+    if constexpr (constant_ddl<R>) run_ddl(create_table_sql<R>.view());
+    else create_table_of(table_desc_of<R>, {});
+  }
+  /// Creates the table named `table` of `R`, a polymorphic resource, and its indexes.
+  template <class R>
+  void create_table(std::string_view table) {
     static_assert(check_resource<R>());
     create_table_of(table_desc_of<R>, table);
   }
@@ -579,12 +589,24 @@ class repo {
     bool locked_ = false;
   };
 
-  /// The core of `create_table<R>()`: one function for every resource, whose table it is given
-  /// as constant data (`ash::table_desc_of<R>`). Out of line: `create_table<R>()` is then only a call.
+  /// `create_table<R>()` rendered at run time: one function for every resource, whose table it
+  /// is given as constant data (`ash::table_desc_of<R>`).
   ASH_ONCE void create_table_of(const table_desc& d, std::string_view table) {
-    auto statements = ash::sql::create_table_statements(lower_table(d, table), true);
+    run_ddl(ash::detail::write_string([&](auto& w) { write_create_statements(w, d, table, true); }));
+  }
+  /// Runs DDL statements (separated by `;`) on the writer, all or nothing: in a savepoint, so
+  /// that inside or outside a transaction a failing statement undoes the ones before it.
+  ASH_ONCE void run_ddl(std::string_view sql) {
     writer_hold hold(*this);
-    for (const auto& sql : statements) writer_->exec(sql);
+    writer_->exec("SAVEPOINT ash_create_table");
+    try {
+      writer_->exec(sql);
+    } catch (...) {
+      writer_->exec("ROLLBACK TO ash_create_table");
+      writer_->exec("RELEASE ash_create_table");
+      throw;
+    }
+    writer_->exec("RELEASE ash_create_table");
   }
 
   using connection_callback = void (*)(void* context, connection& c);
