@@ -40,6 +40,9 @@ struct attribute_desc {
   /// at compile time (`type_traits::write_sql_default`). Empty: none, or `make_default`.
   std::string_view default_sql{};
   std::string (*make_default)() = nullptr;  ///< the constant default as SQL, computed at run time
+  /// Whether `make_default` is set (a flag, because comparing a function's address with null is
+  /// not a constant expression to g++ under -fsanitize=undefined).
+  bool run_time_default = false;
   bool allow_nil = true;
   bool primary_key = false;
   bool generated = false;
@@ -141,10 +144,12 @@ constexpr void describe_attribute(attribute_desc& a) {
   a.default_sql = decl.migration_default_override;
   if constexpr (!std::is_void_v<D>) {
     if (decl.migration_default_override.empty()) {
-      if constexpr (requires(text_writer& w) { type_traits<V>::write_sql_default(w, decl.default_val); })
+      if constexpr (requires(text_writer& w) { type_traits<V>::write_sql_default(w, decl.default_val); }) {
         a.default_sql = constant_default<R, A>.view();
-      else if constexpr (requires { type_traits<V>::sql_default(V(decl.default_val)); })
+      } else if constexpr (requires { type_traits<V>::sql_default(V(decl.default_val)); }) {
         a.make_default = &default_sql_of<R, A>;
+        a.run_time_default = true;
+      }
     }
   }
   if (decl.migration_ignored) a.ignored = true;
@@ -378,7 +383,7 @@ constexpr void write_create_statements(W& w, const table_desc& d, std::string_vi
         for (const auto& a : d.attributes) {
           if (a.ignored) continue;
           if constexpr (requires { W::run_time; }) {
-            if (a.default_sql.empty() && a.make_default) {
+            if (a.default_sql.empty() && a.run_time_default) {
               const std::string computed = a.make_default();
               f(detail::column_spec_of(a, computed));
               continue;
@@ -407,7 +412,7 @@ template <valid_resource R>
 inline constexpr bool constant_ddl = [] {
   if (table_desc_of<R>.name.empty()) return false;
   for (const auto& a : table_desc_of<R>.attributes)
-    if (!a.ignored && a.default_sql.empty() && a.make_default) return false;
+    if (!a.ignored && a.default_sql.empty() && a.run_time_default) return false;
   return true;
 }();
 
