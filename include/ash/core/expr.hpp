@@ -35,10 +35,15 @@ struct valued : expr_base {
   param_list values;
 };
 
-/// The values of an expression, taken or copied out of it (none for a column).
-ASH_NOINLINE inline param_list values_of(valued&& e) { return std::move(e.values); }
-ASH_NOINLINE inline param_list values_of(const valued& e) { return e.values; }
-inline param_list values_of(const expr_base&) { return {}; }
+/// Inserts the values of an expression into `list` before position `at`, taken or copied out of
+/// it; a column has none, and costs no call. (One call, no value list in between to destroy.)
+ASH_NOINLINE inline void insert_values(param_list& list, std::size_t at, valued&& e) {
+  list.insert(at, std::move(e.values));
+}
+ASH_NOINLINE inline void insert_values(param_list& list, std::size_t at, const valued& e) {
+  list.insert(at, param_list(e.values));
+}
+inline void insert_values(param_list&, std::size_t, const expr_base&) {}
 
 /// How a plain value is held in an expression: string literals as views (they live forever),
 /// any other text as an owned `std::string`, everything else by value.
@@ -90,13 +95,16 @@ void put_operand(param_list& list, X&& v) {
   decltype(auto) value = held_value<H>(ASH_FWD(v));
   param& p = list.add();
   type_traits<H>::bind(value, p);
-  if constexpr (!std::is_same_v<H, std::string_view>) p.own();
+  // Numbers hold no text to copy; string literals (views) live forever.
+  if constexpr (!std::is_same_v<H, std::string_view> && type_traits<H>::storage != storage_class::integer &&
+                type_traits<H>::storage != storage_class::real)
+    p.own();
 }
 
 /// Node `N` over operands `ops...`, its values theirs in order.
 template <class N, class... X>
 N make_node(X&&... ops) {
-  N n;
+  N n{};  // aggregate initialisation: no constructor of N is instantiated
   (put_operand(n.values, ASH_FWD(ops)), ...);
   return n;
 }
@@ -190,6 +198,10 @@ ASH_NOINLINE inline std::string contains_pattern(std::string_view text) {
   }
   pattern += '%';
   return pattern;
+}
+/// Appends the pattern of `contains` for `text` to a node's values: one copy for every query.
+ASH_NOINLINE inline void add_contains_pattern(param_list& values, std::string_view text) {
+  values.add().set_text_owned(contains_pattern(text));
 }
 }  // namespace detail
 
@@ -448,11 +460,17 @@ auto contains(X&& x, P&& text) {
     return detail::make_node<N>(ASH_FWD(x), ASH_FWD(text));
   } else {
     // A bound value: the pattern `%text%`, its wildcards escaped.
+    using H = typename as_expr_t<P>::value_type;
     auto n = detail::make_node<N>(ASH_FWD(x));
-    decltype(auto) value = detail::held_value<typename as_expr_t<P>::value_type>(ASH_FWD(text));
-    scoped_param raw;
-    type_traits<typename as_expr_t<P>::value_type>::bind(value, raw);
-    n.values.add().set_text_owned(detail::contains_pattern(raw.text()));
+    if constexpr (std::is_same_v<H, std::string> || std::is_same_v<H, std::string_view>) {
+      // Plain text (a string, a view, a literal): its characters as they are, no param between.
+      detail::add_contains_pattern(n.values, std::string_view(text));
+    } else {
+      decltype(auto) value = detail::held_value<H>(ASH_FWD(text));
+      scoped_param raw;
+      type_traits<H>::bind(value, raw);
+      detail::add_contains_pattern(n.values, raw.text());
+    }
     return n;
   }
 }

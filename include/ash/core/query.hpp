@@ -90,7 +90,7 @@ class query_t : public detail::query_state {
     static_assert((detail::check_over<R, E>(), true));
     using C = std::remove_cvref_t<E>;
     using F = std::conditional_t<std::is_same_v<Filter, no_filter>, C, binary<op::and_, Filter, C>>;
-    values_.insert(Filter::param_count, detail::values_of(ASH_FWD(condition)));
+    detail::insert_values(values_, Filter::param_count, ASH_FWD(condition));
     return with<F, Sorts>{static_cast<query_t&&>(*this)};
   }
   template <class E>
@@ -104,7 +104,7 @@ class query_t : public detail::query_state {
     static_assert(sizeof...(K) > 0, "ash: sort needs at least one key");
     static_assert((is_over<key_t<K>, R>::value && ...), "ash: the sort names a field of another resource");
     std::size_t at = Filter::param_count + Sorts::param_count;
-    ((values_.insert(at, detail::values_of(ASH_FWD(keys))), at += key_t<K>::expr_type::param_count), ...);
+    ((detail::insert_values(values_, at, ASH_FWD(keys)), at += key_t<K>::expr_type::param_count), ...);
     return with<Filter, typename sorts_after<Sorts, key_t<K>...>::type>{static_cast<query_t&&>(*this)};
   }
   template <class... K>
