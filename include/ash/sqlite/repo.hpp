@@ -685,14 +685,14 @@ class repo {
   std::vector<R> read_rows(std::uint32_t id, std::string_view sql, std::span<const param> params, Sel) {
     std::vector<R> out;
     reader_hold hold(*this);
-    execute(
-        hold.get(), id, sql, params,
-        [](void* o, sqlite3_stmt* s) {
-          auto& rows = *static_cast<std::vector<R>*>(o);
-          read_selected(s, rows.emplace_back(), Sel{});
-        },
-        &out);
+    execute(hold.get(), id, sql, params, &collect_row<R, Sel>, &out);
     return out;
+  }
+  /// Reads the current row into a new element of `*rows` (a `std::vector<R>`). A function, not
+  /// a lambda: one function per resource for the compiler, not three.
+  template <class R, class Sel>
+  static void collect_row(void* rows, sqlite3_stmt* s) {
+    read_selected(s, static_cast<std::vector<R>*>(rows)->emplace_back(), Sel{});
   }
 
   template <class R, std::size_t... I>
@@ -940,7 +940,7 @@ class repo {
     param_array<n> params;
     std::size_t k = 0;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((info<R>::generated(I) ? void() : bind_value(get_field<I>(record), params[k++])), ...);
+      ((info<R>::generated(I) ? void() : bind_value(record.*field_at<R, I>::member, params[k++])), ...);
     }(std::make_index_sequence<n>{});
     std::int64_t rowid = 0;
     write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, k), &rowid);

@@ -81,7 +81,7 @@ void read_value(sqlite3_stmt* s, int c, T& out) {
 template <class R, std::size_t... I>
 void read_record(sqlite3_stmt* s, R& record, std::index_sequence<I...>) {
   int c = 0;
-  ((read_value(s, c++, get_field<I>(record))), ...);
+  ((read_value(s, c++, record.*field_at<R, I>::member)), ...);
 }
 
 /// Reads the current row into any aggregate by position: column k into its k-th field
