@@ -11,7 +11,7 @@
 #include "ash/core/resource.hpp"
 #include "ash/core/resource_info.hpp"
 #include "ash/core/result.hpp"
-#include "ash/core/schema_of.hpp"
+#include "ash/core/table_desc.hpp"
 #include "ash/core/types.hpp"
 #include "ash/sql/render.hpp"
 #include "ash/sqlite/repo.hpp"

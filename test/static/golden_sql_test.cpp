@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <ash/ash.hpp>
+#include <ash/core/schema_of.hpp>
+#include <ash/sql/ddl.hpp>
 
 #include <cstdint>
 #include <optional>

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <ash/ash.hpp>
+#include <ash/core/schema_of.hpp>
 #include <ash/types/date.hpp>
 #include <ash/types/json.hpp>
 

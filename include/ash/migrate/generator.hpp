@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ash/core/schema.hpp"
+#include "ash/core/schema_of.hpp"
 #include "ash/migrate/diff.hpp"
 #include "ash/migrate/migration_file.hpp"
 #include "ash/migrate/snapshot.hpp"
