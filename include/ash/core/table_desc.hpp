@@ -281,6 +281,8 @@ constexpr sql::ddl::column_spec column_spec_of(const attribute_desc& a, std::str
 template <class W>
 constexpr void write_create_statements(W& w, const table_desc& d, std::string_view table, bool if_not_exists) {
   if (table.empty()) table = d.name;
+  std::size_t primary_keys = 0;
+  for (const auto& a : d.attributes) primary_keys += !a.ignored && a.primary_key;
   sql::ddl::create_table(
       w, table,
       [&](auto&& f) {
@@ -296,7 +298,7 @@ constexpr void write_create_statements(W& w, const table_desc& d, std::string_vi
           f(detail::column_spec_of(a, a.default_sql));
         }
       },
-      d.strict, if_not_exists);
+      primary_keys, d.strict, if_not_exists);
   if (!d.skip_unique_indexes)
     for (const auto& id : d.identities) {
       if (id.skip_index) continue;

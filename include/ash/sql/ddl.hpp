@@ -73,6 +73,8 @@ ASH_ONCE inline std::string column_definition(const schema::attribute& a, bool s
 /// `CREATE TABLE [IF NOT EXISTS] "name" (...)[ STRICT]` for the table, without its indexes.
 ASH_ONCE inline std::string create_table(const schema::table& t, std::string_view name_override = {},
                                          bool if_not_exists = false) {
+  std::size_t primary_keys = 0;
+  for (const auto& a : t.attributes) primary_keys += a.primary_key;
   std::string out;
   string_writer w{out};
   ddl::create_table(
@@ -80,7 +82,7 @@ ASH_ONCE inline std::string create_table(const schema::table& t, std::string_vie
       [&](auto&& f) {
         for (const auto& a : t.attributes) f(ddl::column_spec_of(a));
       },
-      t.strict, if_not_exists);
+      primary_keys, t.strict, if_not_exists);
   return out;
 }
 

@@ -169,11 +169,11 @@ constexpr void column_definition(W& w, const column_spec& c, bool single_primary
 }
 
 /// `CREATE TABLE [IF NOT EXISTS] "table" (...)[ STRICT]`, without indexes.
-/// `columns(f)` calls `f(const column_spec&)` for each column, in order (it is called 2 or 3 times).
+/// `columns(f)` calls `f(const column_spec&)` for each column, in order (once, or twice for a
+/// composite primary key); `pk` is how many of them are in the primary key.
 template <class W, class Columns>
-constexpr void create_table(W& w, std::string_view table, Columns&& columns, bool strict, bool if_not_exists) {
-  std::size_t pk = 0;
-  columns([&](const column_spec& c) { pk += c.primary_key; });
+constexpr void create_table(W& w, std::string_view table, Columns&& columns, std::size_t pk, bool strict,
+                            bool if_not_exists) {
   w.put(if_not_exists ? std::string_view("CREATE TABLE IF NOT EXISTS ") : std::string_view("CREATE TABLE "));
   w.ident(table);
   w.put(std::string_view(" ("));
