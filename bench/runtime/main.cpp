@@ -201,7 +201,7 @@ std::string now_utc() {
 
 struct options {
   bool quick = false;
-  int reps = 10;
+  int reps = 20;
   sizes n;
   std::string out;
   std::string dir;
