@@ -127,6 +127,8 @@ struct info {
 namespace diag {
 template <class Resource>
 struct resource_has_no_table_and_is_not_polymorphic;
+template <class Resource>
+struct create_table_of_a_polymorphic_resource_needs_the_table_name;
 template <class Resource, class Identity, auto Member>
 struct identity_names_a_field_that_is_not_in_ASH_FIELDS;
 template <class Resource, class Relationship, auto Member>

@@ -491,10 +491,15 @@ class repo {
   template <class R>
   void create_table() {
     static_assert(check_resource<R>());
-    static_assert(!info<R>::polymorphic,
-                  "ash: create_table<R>() of a polymorphic resource needs the table's name: create_table<R>(\"table\")");
-    if constexpr (constant_ddl<R>) run_ddl(create_table_sql<R>.view());
-    else create_table_of(table_desc_of<R>, {});
+    if constexpr (info<R>::polymorphic) {
+      static_assert(!info<R>::polymorphic,
+                    "ash: create_table<R>() of a polymorphic resource needs the table's name: create_table<R>(\"table\")");
+      (void)sizeof(ash::diag::create_table_of_a_polymorphic_resource_needs_the_table_name<R>);
+    } else if constexpr (constant_ddl<R>) {
+      run_ddl(create_table_sql<R>.view());
+    } else {
+      create_table_of(table_desc_of<R>, {});
+    }
   }
   /// Creates the table named `table` of `R`, a polymorphic resource, and its indexes.
   template <class R>
