@@ -244,11 +244,11 @@ TEST_CASE("the SQL log receives every statement with its SQL, bound values, rows
                log.push_back(std::move(l));
              }}};
   repo.create_table<Note>();
-  // The table and its indexes are created all or nothing, in a savepoint.
+  // The table and its indexes are created all or nothing, in a transaction.
   REQUIRE(log.size() == 3);
-  CHECK(log[0].sql == "SAVEPOINT ash_create_table");
+  CHECK(log[0].sql == "BEGIN IMMEDIATE");
   CHECK(log[1].sql.rfind("CREATE TABLE IF NOT EXISTS \"notes\"", 0) == 0);
-  CHECK(log[2].sql == "RELEASE ash_create_table");
+  CHECK(log[2].sql == "COMMIT");
 
   log.clear();
   repo.create<Note>(ash::set(f.text, "it's \"here\""), ash::set(f.n, 42));

@@ -76,12 +76,11 @@ ASH_ONCE schema::table lower_table(const table_desc& d, std::string_view table =
 
   // A skipped identity has no unique index, so it is left out of snapshots and migrations.
   n = 0;
-  if (!d.skip_unique_indexes)
-    for (const auto& id : d.identities) n += !id.skip_index;
+  for (const auto& id : d.identities) n += has_index(d, id);
   t.identities = std::vector<schema::identity>(n);
   auto s = t.identities.begin();
   for (const auto& id : d.identities) {
-    if (d.skip_unique_indexes || id.skip_index) continue;
+    if (!has_index(d, id)) continue;
     s->name = to_s(id.name);
     s->keys = std::vector<std::string>(id.keys.begin(), id.keys.end());
     if (id.index_name.empty()) sql::ddl::identity_index_name(detail::appender(s->index_name), t.name, s->name);

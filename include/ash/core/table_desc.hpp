@@ -248,6 +248,12 @@ inline constexpr table_desc table_desc_of = [] {
   return d;
 }();
 
+/// Whether an identity gets a unique index (neither it nor its table skips them); one without
+/// is left out of snapshots and migrations too.
+constexpr bool has_index(const table_desc& d, const identity_desc& id) {
+  return !d.skip_unique_indexes && !id.skip_index;
+}
+
 namespace detail {
 /// The column an attribute description declares, its default given as `default_sql` when it is
 /// computed at run time.
@@ -289,7 +295,7 @@ constexpr void write_create_statements(W& w, const table_desc& d, std::string_vi
         for (const auto& a : d.attributes) {
           if (a.ignored) continue;
           if constexpr (requires { W::run_time; }) {
-            if (a.default_sql.empty() && a.run_time_default) {
+            if (a.run_time_default) {
               const std::string computed = a.make_default();
               f(detail::column_spec_of(a, computed));
               continue;
@@ -299,12 +305,11 @@ constexpr void write_create_statements(W& w, const table_desc& d, std::string_vi
         }
       },
       primary_keys, d.strict, if_not_exists);
-  if (!d.skip_unique_indexes)
-    for (const auto& id : d.identities) {
-      if (id.skip_index) continue;
-      w.put(std::string_view("; "));
-      sql::ddl::identity_index(w, table, id.name, id.index_name, id.keys, d.base_filter, if_not_exists);
-    }
+  for (const auto& id : d.identities) {
+    if (!has_index(d, id)) continue;
+    w.put(std::string_view("; "));
+    sql::ddl::identity_index(w, table, id.name, id.index_name, id.keys, d.base_filter, if_not_exists);
+  }
   for (const auto& ix : d.custom_indexes) {
     w.put(std::string_view("; "));
     sql::ddl::custom_index(w, table, std::span<const std::string_view>(ix.fields.data(), ix.field_count), ix.name_text,
@@ -318,7 +323,7 @@ template <valid_resource R>
 inline constexpr bool constant_ddl = [] {
   if (table_desc_of<R>.name.empty()) return false;
   for (const auto& a : table_desc_of<R>.attributes)
-    if (!a.ignored && a.default_sql.empty() && a.run_time_default) return false;
+    if (!a.ignored && a.run_time_default) return false;
   return true;
 }();
 
@@ -334,6 +339,5 @@ struct create_statements_writer {
 template <valid_resource R>
   requires constant_ddl<R>
 inline constexpr auto create_table_sql = detail::render_text<detail::create_statements_writer<R>>();
-
 
 }  // namespace ash

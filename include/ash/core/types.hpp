@@ -189,7 +189,9 @@ struct type_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<
   static constexpr compare_kind compare = compare_kind::numeric;
   static void bind(T v, param& p) noexcept { p.set_int(static_cast<std::int64_t>(v)); }
   static T read_int(std::int64_t v) noexcept { return static_cast<T>(v); }
-  static std::string sql_default(T v) { return std::to_string(v); }
+  static std::string sql_default(T v) {
+    return detail::write_string([&](auto& w) { write_sql_integer(w, v); });
+  }
   template <class W>
   static constexpr void write_sql_default(W& w, T v) { write_sql_integer(w, v); }
 };
@@ -525,7 +527,9 @@ struct type_traits<E> {
     if (auto e = enum_from_name<E>(v)) return *e;
     detail::bad_stored_value(enum_names<E>::type_name, v);
   }
-  static std::string sql_default(E v) { return type_traits<std::string>::sql_default(std::string(enum_name(v))); }
+  static std::string sql_default(E v) {
+    return detail::write_string([&](auto& w) { write_sql_string(w, enum_name(v)); });
+  }
   template <class W>
   static constexpr void write_sql_default(W& w, E v) { write_sql_string(w, enum_name(v)); }
 };

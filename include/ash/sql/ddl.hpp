@@ -23,8 +23,8 @@ using ddl::is_plain_identifier;
 
 using ash::detail::string_writer;
 
-// DDL runs once per table and only migrations and polymorphic tables render it at run time: the
-// functions below are cold.
+// DDL runs once per table and only migrations render it at run time (the repo renders its tables
+// from their constant descriptions, ash/core/table_desc.hpp): the functions below are cold.
 
 /// Appends `"name"`, embedded double quotes doubled, to `out`.
 ASH_ONCE inline void append_ident(std::string& out, std::string_view name) { string_writer{out}.ident(name); }
@@ -64,10 +64,8 @@ ASH_ONCE inline ddl::column_spec column_spec_of(const schema::attribute& a) {
 /// The column definition inside `CREATE TABLE`: name, type, constraints, inline reference.
 ASH_ONCE inline std::string column_definition(const schema::attribute& a, bool single_primary_key,
                                               std::string_view table = {}) {
-  std::string out;
-  string_writer w{out};
-  ddl::column_definition(w, ddl::column_spec_of(a), single_primary_key, table);
-  return out;
+  return ash::detail::write_string(
+      [&](auto& w) { ddl::column_definition(w, ddl::column_spec_of(a), single_primary_key, table); });
 }
 
 /// `CREATE TABLE [IF NOT EXISTS] "name" (...)[ STRICT]` for the table, without its indexes.
@@ -75,35 +73,32 @@ ASH_ONCE inline std::string create_table(const schema::table& t, std::string_vie
                                          bool if_not_exists = false) {
   std::size_t primary_keys = 0;
   for (const auto& a : t.attributes) primary_keys += a.primary_key;
-  std::string out;
-  string_writer w{out};
-  ddl::create_table(
-      w, name_override.empty() ? std::string_view{t.name} : name_override,
-      [&](auto&& f) {
-        for (const auto& a : t.attributes) f(ddl::column_spec_of(a));
-      },
-      primary_keys, t.strict, if_not_exists);
-  return out;
+  return ash::detail::write_string([&](auto& w) {
+    ddl::create_table(
+        w, name_override.empty() ? std::string_view{t.name} : name_override,
+        [&](auto&& f) {
+          for (const auto& a : t.attributes) f(ddl::column_spec_of(a));
+        },
+        primary_keys, t.strict, if_not_exists);
+  });
 }
 
 /// `CREATE UNIQUE INDEX` for an identity.
 ASH_ONCE inline std::string create_identity_index(const schema::table& t, const schema::identity& id,
                                                   bool if_not_exists = false) {
-  std::string out;
-  string_writer w{out};
-  ddl::identity_index(w, t.name, id.name, id.index_name, id.keys,
-                      ddl::view_or_empty(id.base_filter ? id.base_filter : t.base_filter), if_not_exists);
-  return out;
+  return ash::detail::write_string([&](auto& w) {
+    ddl::identity_index(w, t.name, id.name, id.index_name, id.keys,
+                        ddl::view_or_empty(id.base_filter ? id.base_filter : t.base_filter), if_not_exists);
+  });
 }
 
 /// `CREATE [UNIQUE] INDEX` for a custom index; expression fields are written as given.
 ASH_ONCE inline std::string create_custom_index(const schema::table& t, const schema::custom_index& ix,
                                                 bool if_not_exists = false) {
-  std::string out;
-  string_writer w{out};
-  ddl::custom_index(w, t.name, ix.fields, ix.name, ix.unique, ddl::view_or_empty(ix.where),
-                    ddl::view_or_empty(t.base_filter), if_not_exists);
-  return out;
+  return ash::detail::write_string([&](auto& w) {
+    ddl::custom_index(w, t.name, ix.fields, ix.name, ix.unique, ddl::view_or_empty(ix.where),
+                      ddl::view_or_empty(t.base_filter), if_not_exists);
+  });
 }
 
 /// Every statement that creates the table as declared: the table, then its indexes.

@@ -598,19 +598,10 @@ class repo {
   ASH_ONCE void create_table_of(const table_desc& d, std::string_view table) {
     run_ddl(ash::detail::write_string([&](auto& w) { write_create_statements(w, d, table, true); }));
   }
-  /// Runs DDL statements (separated by `;`) on the writer, all or nothing: in a savepoint, so
-  /// that inside or outside a transaction a failing statement undoes the ones before it.
+  /// Runs DDL statements (separated by `;`) on the writer, all or nothing: in a transaction (a
+  /// savepoint inside one), so a failing statement undoes the ones before it.
   ASH_ONCE void run_ddl(std::string_view sql) {
-    writer_hold hold(*this);
-    writer_->exec("SAVEPOINT ash_create_table");
-    try {
-      writer_->exec(sql);
-    } catch (...) {
-      writer_->exec("ROLLBACK TO ash_create_table");
-      writer_->exec("RELEASE ash_create_table");
-      throw;
-    }
-    writer_->exec("RELEASE ash_create_table");
+    transaction([&] { writer_->exec(sql); });
   }
 
   using connection_callback = void (*)(void* context, connection& c);
