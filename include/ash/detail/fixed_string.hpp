@@ -70,6 +70,16 @@ struct text_writer {
       n += s.size();
     return *this;
   }
+  /// A string literal: its length is known, so nothing counts its characters at compile time
+  /// (`std::string_view`'s constructor from `const char*` does, one call per character).
+  template <std::size_t N>
+  constexpr text_writer& put(const char (&s)[N]) {
+    if (out)
+      for (std::size_t i = 0; i + 1 < N; ++i) out[n++] = s[i];
+    else
+      n += N - 1;
+    return *this;
+  }
   constexpr text_writer& put(char c) {
     if (out) out[n] = c;
     ++n;
@@ -81,9 +91,20 @@ struct text_writer {
     ident_part(s);
     return put('"');
   }
-  /// Writes characters inside a quoted identifier, doubling quotes.
+  /// Writes characters inside a quoted identifier, doubling quotes. (Loops without calls: at
+  /// compile time each call costs far more than the character it writes.)
   constexpr text_writer& ident_part(std::string_view s) {
-    for (char c : s) ident_part(c);
+    const char* p = s.data();
+    const std::size_t size = s.size();
+    if (out) {
+      for (std::size_t i = 0; i < size; ++i) {
+        if (p[i] == '"') out[n++] = '"';
+        out[n++] = p[i];
+      }
+    } else {
+      n += size;
+      for (std::size_t i = 0; i < size; ++i) n += p[i] == '"';
+    }
     return *this;
   }
   constexpr text_writer& ident_part(char c) {

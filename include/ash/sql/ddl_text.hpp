@@ -20,6 +20,9 @@
 #include <string_view>
 
 namespace ash::sql::ddl {
+// Literals as `"..."sv`: a `std::string_view` made from a `const char*` counts its characters
+// one call at a time when evaluated at compile time, and clang's evaluator makes each call costly.
+using namespace std::string_view_literals;
 
 /// A foreign key, as `column_definition` writes it.
 struct reference_spec {
@@ -48,17 +51,17 @@ struct column_spec {
 /// Only the five STRICT-compatible names are produced, so every table can be STRICT; the
 /// case-insensitivity of "citext" is a collation, added by `column_definition`.
 constexpr std::string_view declared_type(std::string_view migration_type) {
-  if (migration_type == "bigint" || migration_type == "integer" || migration_type == "boolean") return "INTEGER";
-  if (migration_type == "float" || migration_type == "double") return "REAL";
-  if (migration_type == "binary" || migration_type == "blob") return "BLOB";
-  return "TEXT";  // text, citext, uuid, utc_datetime_usec, date, map, array:*, user types
+  if (migration_type == "bigint"sv || migration_type == "integer"sv || migration_type == "boolean"sv) return "INTEGER"sv;
+  if (migration_type == "float"sv || migration_type == "double"sv) return "REAL"sv;
+  if (migration_type == "binary"sv || migration_type == "blob"sv) return "BLOB"sv;
+  return "TEXT"sv;  // text, citext, uuid, utc_datetime_usec, date, map, array:*, user types
 }
 
 /// What a reference action becomes after `ON DELETE` / `ON UPDATE`; "" for none.
 constexpr std::string_view action_clause(std::string_view action) {
-  if (action == "delete" || action == "update") return " CASCADE";
-  if (action == "nilify") return " SET NULL";
-  if (action == "restrict") return " RESTRICT";
+  if (action == "delete"sv || action == "update"sv) return " CASCADE"sv;
+  if (action == "nilify"sv) return " SET NULL"sv;
+  if (action == "restrict"sv) return " RESTRICT"sv;
   return {};  // "nothing", none, or unknown
 }
 
@@ -95,7 +98,7 @@ constexpr void custom_index_name(Put&& put, std::string_view table, const Fields
   each([&](char c) {
     if (n++ < keep) put(c);
   });
-  put(std::string_view("_index"));
+  put("_index"sv);
 }
 
 /// `<table>_<name><suffix>`: the default names of foreign keys and identity indexes.
@@ -135,36 +138,36 @@ constexpr void column_definition(W& w, const column_spec& c, bool single_primary
   w.put(' ');
   w.put(declared_type(c.type));
   if (c.primary_key && single_primary_key) {
-    w.put(std::string_view(" PRIMARY KEY"));
-    if (c.generated) w.put(std::string_view(" AUTOINCREMENT"));
+    w.put(" PRIMARY KEY"sv);
+    if (c.generated) w.put(" AUTOINCREMENT"sv);
   }
-  if (!c.allow_nil && !(c.primary_key && c.generated)) w.put(std::string_view(" NOT NULL"));
-  if (c.type == "citext") w.put(std::string_view(" COLLATE NOCASE"));
+  if (!c.allow_nil && !(c.primary_key && c.generated)) w.put(" NOT NULL"sv);
+  if (c.type == "citext"sv) w.put(" COLLATE NOCASE"sv);
   if (!c.default_sql.empty()) {
-    w.put(std::string_view(" DEFAULT ("));
+    w.put(" DEFAULT ("sv);
     w.put(c.default_sql);
     w.put(')');
   }
   if (c.has_reference) {
     const auto& r = c.reference;
-    w.put(std::string_view(" CONSTRAINT "));
+    w.put(" CONSTRAINT "sv);
     if (r.name.empty()) quoted(w, [&](auto put) { reference_name(put, table, c.name); });
     else w.ident(r.name);
-    w.put(std::string_view(" REFERENCES "));
+    w.put(" REFERENCES "sv);
     w.ident(r.table);
     w.put('(');
-    w.ident(r.column.empty() ? std::string_view("id") : r.column);
+    w.ident(r.column.empty() ? "id"sv : r.column);
     w.put(')');
     if (auto a = action_clause(r.on_delete); !a.empty()) {
-      w.put(std::string_view(" ON DELETE"));
+      w.put(" ON DELETE"sv);
       w.put(a);
     }
     if (auto a = action_clause(r.on_update); !a.empty()) {
-      w.put(std::string_view(" ON UPDATE"));
+      w.put(" ON UPDATE"sv);
       w.put(a);
     }
-    if (r.deferrable == "true") w.put(std::string_view(" DEFERRABLE"));
-    else if (r.deferrable == "initially") w.put(std::string_view(" DEFERRABLE INITIALLY DEFERRED"));
+    if (r.deferrable == "true"sv) w.put(" DEFERRABLE"sv);
+    else if (r.deferrable == "initially"sv) w.put(" DEFERRABLE INITIALLY DEFERRED"sv);
   }
 }
 
@@ -174,28 +177,28 @@ constexpr void column_definition(W& w, const column_spec& c, bool single_primary
 template <class W, class Columns>
 constexpr void create_table(W& w, std::string_view table, Columns&& columns, std::size_t pk, bool strict,
                             bool if_not_exists) {
-  w.put(if_not_exists ? std::string_view("CREATE TABLE IF NOT EXISTS ") : std::string_view("CREATE TABLE "));
+  w.put(if_not_exists ? "CREATE TABLE IF NOT EXISTS "sv : "CREATE TABLE "sv);
   w.ident(table);
-  w.put(std::string_view(" ("));
+  w.put(" ("sv);
   bool first = true;
   columns([&](const column_spec& c) {
-    if (!first) w.put(std::string_view(", "));
+    if (!first) w.put(", "sv);
     first = false;
     column_definition(w, c, pk == 1, table);
   });
   if (pk > 1) {
-    w.put(std::string_view(", PRIMARY KEY ("));
+    w.put(", PRIMARY KEY ("sv);
     first = true;
     columns([&](const column_spec& c) {
       if (!c.primary_key) return;
-      if (!first) w.put(std::string_view(", "));
+      if (!first) w.put(", "sv);
       first = false;
       w.ident(c.name);
     });
     w.put(')');
   }
   w.put(')');
-  if (strict) w.put(std::string_view(" STRICT"));
+  if (strict) w.put(" STRICT"sv);
 }
 
 /// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] <name> ON "table" (<items>)`, each item written by
@@ -203,16 +206,16 @@ constexpr void create_table(W& w, std::string_view table, Columns&& columns, std
 template <class W, class Items, class Item, class DefaultName>
 constexpr void create_index(W& w, bool unique, bool if_not_exists, std::string_view name, DefaultName&& default_name,
                             std::string_view table, const Items& items, Item&& item) {
-  w.put(unique ? std::string_view("CREATE UNIQUE INDEX ") : std::string_view("CREATE INDEX "));
-  if (if_not_exists) w.put(std::string_view("IF NOT EXISTS "));
+  w.put(unique ? "CREATE UNIQUE INDEX "sv : "CREATE INDEX "sv);
+  if (if_not_exists) w.put("IF NOT EXISTS "sv);
   if (name.empty()) quoted(w, default_name);
   else w.ident(name);
-  w.put(std::string_view(" ON "));
+  w.put(" ON "sv);
   w.ident(table);
-  w.put(std::string_view(" ("));
+  w.put(" ("sv);
   bool first = true;
   for (const auto& i : items) {
-    if (!first) w.put(std::string_view(", "));
+    if (!first) w.put(", "sv);
     first = false;
     item(i);
   }
@@ -228,7 +231,7 @@ constexpr void identity_index(W& w, std::string_view table, std::string_view ide
       w, true, if_not_exists, index_name, [&](auto put) { identity_index_name(put, table, identity); }, table, keys,
       [&](const auto& k) { w.ident(std::string_view(k)); });
   if (!where.empty()) {
-    w.put(std::string_view(" WHERE "));
+    w.put(" WHERE "sv);
     w.put(where);
   }
 }
@@ -246,10 +249,10 @@ constexpr void custom_index(W& w, std::string_view table, const Fields& fields, 
         else w.put(std::string_view(field));
       });
   if (!where.empty()) {
-    w.put(base_filter.empty() ? std::string_view(" WHERE ") : std::string_view(" WHERE ("));
+    w.put(base_filter.empty() ? " WHERE "sv : " WHERE ("sv);
     w.put(where);
     if (!base_filter.empty()) {
-      w.put(std::string_view(") AND ("));
+      w.put(") AND ("sv);
       w.put(base_filter);
       w.put(')');
     }

@@ -17,6 +17,7 @@
 
 #include "ash/core/error.hpp"
 #include "ash/core/param.hpp"
+#include "ash/sqlite/statement_registry.hpp"
 #include "ash/detail/attributes.hpp"
 #include "ash/detail/clock.hpp"
 
@@ -205,13 +206,13 @@ class connection {
     if (rc != SQLITE_OK) throw_error(rc, sql);
   }
 
-  /// The prepared statement of slot `id`, preparing `sql` on first use on this connection.
-  /// The statement is reset and ready to bind. Throws (and logs the failure) if `sql` does not
-  /// prepare, e.g. when its table is missing.
-  sqlite3_stmt* slot(std::uint32_t id, std::string_view sql) {
+  /// The prepared statement of `text`, prepared on first use on this connection, reset and
+  /// ready to bind. Throws (and logs the failure) if its SQL does not compile.
+  sqlite3_stmt* slot(statement_text& text) {
+    const std::uint32_t id = text.id();
     if (id < slot_count_ && slots_[id]) [[likely]]
       return slots_[id];
-    return prepare_slot(id, sql);
+    return prepare_slot(id, text.sql);
   }
 
   /// Prepares a statement the caller owns (finalise with `sqlite3_finalize`).
@@ -250,7 +251,7 @@ class connection {
   bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
-  /// The first use of slot `id` on this connection (or of an unregistered statement, id 0).
+  /// The first use of slot `id` on this connection.
   ASH_COLD sqlite3_stmt* prepare_slot(std::uint32_t id, std::string_view sql) {
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
@@ -258,7 +259,6 @@ class connection {
       log(sql, {}, std::chrono::steady_clock::now(), 0, false);  // the log sees failures to prepare too
       throw_error(rc, sql);
     }
-    if (id == 0) return s;  // unregistered: the caller's guard finalises it
     if (id >= slot_count_) grow_slots(id + 16);
     slots_[id] = s;
     return s;
@@ -313,17 +313,14 @@ using row_callback = void (*)(void* context, sqlite3_stmt* row);
 /// its small row reader to a program, not another copy of this loop.
 /// On failure throws `ash::exception` naming the statement; the statement is reset, and a write
 /// that failed has changed nothing (SQLite statements are atomic).
-inline std::int64_t execute(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
-                            row_callback on_row, void* context, bool single_row = false) {
-  sqlite3_stmt* s = c.slot(id, sql);
-  struct guard {
+inline std::int64_t execute(connection& c, statement_text& text, std::span<const param> params, row_callback on_row,
+                            void* context, bool single_row = false) {
+  sqlite3_stmt* s = c.slot(text);
+  const std::string_view sql = text.sql;
+  struct reset_guard {
     sqlite3_stmt* s;
-    bool own;
-    ~guard() {
-      if (own) sqlite3_finalize(s);
-      else sqlite3_reset(s);
-    }
-  } g{s, id == 0};
+    ~reset_guard() { sqlite3_reset(s); }
+  } g{s};
   const bool logging = c.logging();
   std::chrono::steady_clock::time_point start;
   if (logging) start = std::chrono::steady_clock::now();
@@ -346,20 +343,18 @@ inline std::int64_t execute(connection& c, std::uint32_t id, std::string_view sq
   return rows;
 }
 
-/// `execute` with a callable for the rows: `run(c, id, sql, params, [&](sqlite3_stmt* s) {...})`.
+/// `execute` with a callable for the rows: `run(c, text, params, [&](sqlite3_stmt* s) {...})`.
 template <class OnRow>
-std::int64_t run(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
-                 OnRow&& on_row) {
-  return execute(c, id, sql, params,
+std::int64_t run(connection& c, statement_text& text, std::span<const param> params, OnRow&& on_row) {
+  return execute(c, text, params,
                  [](void* f, sqlite3_stmt* s) { (*static_cast<std::remove_reference_t<OnRow>*>(f))(s); }, &on_row);
 }
 
 /// `run` for a statement that yields at most one row (a lookup by primary key); returns whether
 /// there was a row.
 template <class OnRow>
-bool run_single(connection& c, std::uint32_t id, std::string_view sql, std::span<const param> params,
-                OnRow&& on_row) {
-  return execute(c, id, sql, params,
+bool run_single(connection& c, statement_text& text, std::span<const param> params, OnRow&& on_row) {
+  return execute(c, text, params,
                  [](void* f, sqlite3_stmt* s) { (*static_cast<std::remove_reference_t<OnRow>*>(f))(s); }, &on_row,
                  true) > 0;
 }

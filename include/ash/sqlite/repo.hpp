@@ -130,10 +130,10 @@ inline const void* this_thread_token() noexcept {
   return &token;
 }
 
-/// The slot id of an SQL text constant (a `static_text` with static storage).
+/// The statement of an SQL text constant (a `static_text` with static storage).
 template <const auto& Text>
 struct text_slot {
-  static inline const std::uint32_t id = register_statement(Text.view());
+  static constinit inline statement_text text{Text.view()};
 };
 
 }  // namespace detail
@@ -231,7 +231,7 @@ class repo {
     static constexpr auto& sql = ash::sql::select_sql<Q>;
     // The query's values are already bound (a list that is not a template), and everything else
     // depends only on the resource and the fields read: compiled once per resource, not per query.
-    return read_rows<R>(detail::text_slot<sql>::id, sql.view(), q.params(), typename Q::select_type{});
+    return read_rows<R>(detail::text_slot<sql>::text, q.params(), typename Q::select_type{});
   }
   template <class Q>
     requires is_query<Q>
@@ -248,7 +248,7 @@ class repo {
                   "ash: a polymorphic resource is read from a table chosen with query<R>().from<\"table\">()");
     static constexpr auto& sql = ash::sql::select_sql<Q>;
     with_reader([&](connection& c) {
-      run(c, detail::text_slot<sql>::id, sql.view(), q.params(), [&](sqlite3_stmt* s) {
+      run(c, detail::text_slot<sql>::text, q.params(), [&](sqlite3_stmt* s) {
         R r{};
         read_selected(s, r, typename Q::select_type{});
         fn(std::move(r));
@@ -276,7 +276,7 @@ class repo {
         static constexpr auto& sql = ash::sql::select_sql<Q>;
         std::vector<P> out;
         with_reader([&](connection& c) {
-          run(c, detail::text_slot<sql>::id, sql.view(), q.params(),
+          run(c, detail::text_slot<sql>::text, q.params(),
               [&](sqlite3_stmt* s) {
                 P p{};
                 read_positional(s, p);
@@ -316,7 +316,7 @@ class repo {
     std::int64_t n = 0;
     with_reader([&](connection& c) {
       // The filter's values come first: the sort keys' and the limit's are not in this SQL.
-      run(c, detail::text_slot<sql>::id, sql.view(), q.params().first(Q::filter_type::param_count),
+      run(c, detail::text_slot<sql>::text, q.params().first(Q::filter_type::param_count),
           [&](sqlite3_stmt* s) { n = sqlite3_column_int64(s, 0); });
     });
     return n;
@@ -335,7 +335,7 @@ class repo {
     std::optional<R> out;
     with_reader([&](connection& c) {
       // A key matches at most one row: no need to step on to SQLITE_DONE.
-      run_single(c, detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, sizeof...(K)),
+      run_single(c, detail::text_slot<sql>::text, std::span<const param>(params.items, sizeof...(K)),
                  [&](sqlite3_stmt* s) { read_record(s, out.emplace(), std::make_index_sequence<field_count<R>>{}); });
     });
     return out;
@@ -406,7 +406,7 @@ class repo {
     if constexpr (!info<typename Q::resource>::has_primary_key)
       (void)sizeof(diag::update_and_destroy_need_a_primary_key<typename Q::resource>);
     static constexpr auto& sql = ash::sql::delete_where_sql<Q>;
-    return write(detail::text_slot<sql>::id, sql.view(), q.params().first(Q::filter_type::param_count));
+    return write(detail::text_slot<sql>::text, q.params().first(Q::filter_type::param_count));
   }
 
   /// Inserts a record as it is, with no action logic (defaults, validations): the data layer's
@@ -677,10 +677,10 @@ class repo {
   /// Runs a select and collects its rows: shared by every query of resource `R` reading the
   /// same fields.
   template <class R, class Sel>
-  std::vector<R> read_rows(std::uint32_t id, std::string_view sql, std::span<const param> params, Sel) {
+  std::vector<R> read_rows(statement_text& text, std::span<const param> params, Sel) {
     std::vector<R> out;
     reader_hold hold(*this);
-    execute(hold.get(), id, sql, params, &collect_row<R, Sel>, &out);
+    execute(hold.get(), text, params, &collect_row<R, Sel>, &out);
     return out;
   }
   /// Reads the current row into a new element of `*rows` (a `std::vector<R>`). A function, not
@@ -938,7 +938,7 @@ class repo {
       ((info<R>::generated(I) ? void() : bind_value(record.*field_at<R, I>::member, params[k++])), ...);
     }(std::make_index_sequence<n>{});
     std::int64_t rowid = 0;
-    write(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, k), &rowid);
+    write(detail::text_slot<sql>::text, std::span<const param>(params.items, k), &rowid);
     if constexpr (info<R>::generation == key_generation::autoincrement && !std::is_const_v<Rec>) {
       using K = std::remove_cvref_t<decltype(get_field<info<R>::primary_key[0]>(record))>;
       get_field<info<R>::primary_key[0]>(record) = static_cast<K>(rowid);
@@ -1099,15 +1099,15 @@ class repo {
     param_array<sizeof...(J) + nk> params;
     ((bind_value(get_field<fields[J]>(record), params[J])), ...);
     bind_key(params.items + sizeof...(J), original);
-    write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, sizeof...(J) + nk));
+    write_keyed<R, A>(detail::text_slot<sql>::text, std::span<const param>(params.items, sizeof...(J) + nk));
   }
 
   /// Runs a write on the writer and returns the rows it changed (and, if asked, the rowid of
   /// the row it inserted, read under the same hold of the writer).
-  std::int64_t write(std::uint32_t id, std::string_view sql, std::span<const param> params,
+  std::int64_t write(statement_text& text, std::span<const param> params,
                      std::int64_t* rowid = nullptr) {
     writer_hold hold(*this);
-    std::int64_t changed = execute(*writer_, id, sql, params, nullptr, nullptr);
+    std::int64_t changed = execute(*writer_, text, params, nullptr, nullptr);
     if (rowid) *rowid = writer_->last_insert_rowid();
     return changed;
   }
@@ -1115,10 +1115,10 @@ class repo {
   /// The write of one record, by its key, for action `A` of `R`: its errors name the resource and
   /// the action, and a write that changes no row is a stale record.
   template <class R, class A>
-  void write_keyed(std::uint32_t id, std::string_view sql, std::span<const param> params) {
+  void write_keyed(statement_text& text, std::span<const param> params) {
     std::int64_t changed = 0;
     try {
-      changed = write(id, sql, params);
+      changed = write(text, params);
     } catch (ash::exception& e) {
       throw ash::exception(with_context<R, A>(e.error()));
     }
@@ -1150,7 +1150,7 @@ class repo {
       constexpr std::size_t nk = info<R>::primary_key.size();
       param_array<nk> params;
       bind_key(params.items, record);
-      write_keyed<R, A>(detail::text_slot<sql>::id, sql.view(), std::span<const param>(params.items, nk));
+      write_keyed<R, A>(detail::text_slot<sql>::text, std::span<const param>(params.items, nk));
     }
   }
 

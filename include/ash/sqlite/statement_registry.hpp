@@ -1,14 +1,16 @@
 #pragma once
 /// \file
-/// Small integer ids for SQL texts, handed out at static-initialisation time.
+/// Small integer ids for SQL texts, handed out on first use.
 ///
-/// Each query shape registers its constant SQL text once; a connection then keeps its prepared
-/// statements in a vector indexed by that id, so finding a statement is an array index, with no
-/// hashing or string comparison per call. Equal texts share one id (and one prepared statement).
-/// Id 0 is never handed out: a query that runs before its id was assigned (from another static
-/// initialiser) is prepared and finalised on the spot instead of using a slot.
+/// Each query shape's constant SQL text is a `statement_text`, a constant object whose id is
+/// assigned the first time it runs; a connection then keeps its prepared statements in an array
+/// indexed by that id, so finding a statement is an array index, with no hashing or string
+/// comparison per call. Equal texts share one id (and one prepared statement). Nothing runs at
+/// static-initialisation time: a program gets no initialiser per statement, and a query run from
+/// another static initialiser finds its id like any other.
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
@@ -73,10 +75,34 @@ ASH_ONCE inline std::uint32_t register_statement(std::string_view sql) {
   return r.find_or_add(sql);
 }
 
-/// The slot id of a type that has `static constexpr ... sql` (a query or statement shape).
-template <class Shape>
-struct slot_of {
-  static inline const std::uint32_t id = register_statement(std::string_view{Shape::sql.data(), Shape::sql.size()});
+}  // namespace ash::sqlite::detail
+
+namespace ash::sqlite {
+
+/// A constant SQL text and its slot id, which it gets the first time it runs (0 until then).
+/// Statements are run through one of these, a constant object with static storage, so a query
+/// adds neither an initialiser nor a function to a program.
+struct statement_text {
+  std::string_view sql;
+  std::atomic<std::uint32_t> assigned{0};
+
+  constexpr explicit statement_text(std::string_view text) noexcept : sql(text) {}
+  statement_text(const statement_text&) = delete;
+  statement_text& operator=(const statement_text&) = delete;
+
+  /// The slot id: a load, and on first use a lookup in the registry. Threads that race on the
+  /// first use get the same id from the registry.
+  std::uint32_t id() {
+    const std::uint32_t known = assigned.load(std::memory_order_relaxed);
+    return known != 0 ? known : assign();
+  }
+
+ private:
+  ASH_ONCE std::uint32_t assign() {
+    const std::uint32_t id = detail::register_statement(sql);
+    assigned.store(id, std::memory_order_relaxed);
+    return id;
+  }
 };
 
-}  // namespace ash::sqlite::detail
+}  // namespace ash::sqlite
