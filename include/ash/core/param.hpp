@@ -9,12 +9,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "ash/detail/attributes.hpp"
 
@@ -106,6 +108,9 @@ class param {
   char buf_[48];
 };
 
+static_assert(std::is_trivially_copyable_v<param> && std::is_trivially_destructible_v<param>,
+              "ash: param_list moves params with memcpy");
+
 /// Frees the owned text of `n` params.
 ASH_NOINLINE inline void release_params(param* p, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) p[i].release();
@@ -134,16 +139,22 @@ struct scoped_param : param {
 /// The values of an expression or a query, in the order of their `?` in the SQL text. Not a
 /// template: building, joining and binding value lists is compiled once for every query, so a
 /// query adds only its shape (a type) to a program, not code to carry its values around.
+///
+/// The values live in a plain heap block: `param` is trivially copyable, so growing, splicing and
+/// moving are `realloc`, `memmove` and `memcpy`, with no `std::vector<param>` and its growth
+/// code for every translation unit to compile.
 class param_list {
  public:
   param_list() = default;
-  param_list(param_list&& o) noexcept : items_(static_cast<std::vector<param>&&>(o.items_)) { o.items_.clear(); }
+  param_list(param_list&& o) noexcept : items_(o.items_), size_(o.size_), capacity_(o.capacity_) { o.forget(); }
   param_list(const param_list& o) { append(o); }
   param_list& operator=(param_list&& o) noexcept {
     if (this != &o) {
-      release_params(items_.data(), items_.size());
-      items_.clear();
-      items_.swap(o.items_);
+      free_all();
+      items_ = o.items_;
+      size_ = o.size_;
+      capacity_ = o.capacity_;
+      o.forget();
     }
     return *this;
   }
@@ -155,28 +166,29 @@ class param_list {
     return *this;
   }
   // Out of line: every expression and query is destroyed through here, in one copy.
-  ASH_NOINLINE ~param_list() { release_params(items_.data(), items_.size()); }
+  ASH_NOINLINE ~param_list() { free_all(); }
 
   /// Appends a null value and returns it, to be set.
   ASH_NOINLINE param& add() {
-    items_.push_back(param{});
-    return items_.back();
+    reserve(size_ + 1);
+    items_[size_] = param{};
+    return items_[size_++];
   }
   /// Inserts `more` before position `at`.
   ASH_NOINLINE void insert(std::size_t at, param_list&& more) {
-    if (items_.empty()) {
-      items_.swap(more.items_);
-    } else if (!more.items_.empty()) {
-      splice(at, more.items_.data(), more.items_.size());
-      more.items_.clear();  // their owned text is ours now
+    if (size_ == 0) {
+      *this = static_cast<param_list&&>(more);
+    } else if (more.size_ != 0) {
+      splice(at, more.items_, more.size_);
+      more.size_ = 0;  // their owned text is ours now
     }
   }
   /// Appends `more`.
-  void append(param_list&& more) { insert(items_.size(), static_cast<param_list&&>(more)); }
+  void append(param_list&& more) { insert(size_, static_cast<param_list&&>(more)); }
   /// Appends a copy of `more`.
   ASH_NOINLINE void append(const param_list& more) {
-    items_.reserve(items_.size() + more.items_.size());
-    for (const param& p : more.items_) items_.push_back(p.clone());
+    reserve(size_ + more.size_);
+    for (std::size_t i = 0; i < more.size_; ++i) items_[size_++] = more.items_[i].clone();
   }
   /// Sets the integer at `at`, inserting it there unless `replace`.
   ASH_NOINLINE void put_int(std::size_t at, std::int64_t v, bool replace) {
@@ -189,29 +201,43 @@ class param_list {
       splice(at, &p, 1);
     }
   }
-  std::span<const param> view() const noexcept { return items_; }
-  std::size_t size() const noexcept { return items_.size(); }
+  std::span<const param> view() const noexcept { return {items_, size_}; }
+  std::size_t size() const noexcept { return size_; }
   const param& operator[](std::size_t i) const noexcept { return items_[i]; }
 
  private:
-  /// Moves `n` params from `from` into the list before position `at`: appended in place, or the
-  /// list rebuilt around them (push_back alone, so no other growth code of std::vector is
-  /// compiled).
-  void splice(std::size_t at, param* from, std::size_t n) {
-    if (at == items_.size()) {
-      items_.reserve(at + n);
-      for (std::size_t i = 0; i < n; ++i) items_.push_back(static_cast<param&&>(from[i]));
-      return;
-    }
-    std::vector<param> out;
-    out.reserve(items_.size() + n);
-    for (std::size_t i = 0; i < at; ++i) out.push_back(static_cast<param&&>(items_[i]));
-    for (std::size_t i = 0; i < n; ++i) out.push_back(static_cast<param&&>(from[i]));
-    for (std::size_t i = at; i < items_.size(); ++i) out.push_back(static_cast<param&&>(items_[i]));
-    items_.swap(out);
+  /// Makes room for `n` values.
+  void reserve(std::size_t n) {
+    if (n > capacity_) grow(n);
+  }
+  ASH_NOINLINE void grow(std::size_t n) {
+    std::size_t c = capacity_ ? 2 * capacity_ : 4;
+    if (c < n) c = n;
+    void* block = std::realloc(items_, c * sizeof(param));
+    if (!block) throw std::bad_alloc();
+    items_ = static_cast<param*>(block);
+    capacity_ = c;
+  }
+  /// Moves `n` params from `from` into the list before position `at` (the params at `from` are
+  /// left as plain copies: whoever owned text there, the list owns it now).
+  void splice(std::size_t at, const param* from, std::size_t n) {
+    reserve(size_ + n);
+    std::memmove(items_ + at + n, items_ + at, (size_ - at) * sizeof(param));
+    std::memcpy(items_ + at, from, n * sizeof(param));
+    size_ += n;
+  }
+  void free_all() noexcept {
+    release_params(items_, size_);
+    std::free(items_);
+  }
+  void forget() noexcept {
+    items_ = nullptr;
+    size_ = capacity_ = 0;
   }
 
-  std::vector<param> items_;
+  param* items_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
 };
 
 }  // namespace ash
