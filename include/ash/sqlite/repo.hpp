@@ -441,33 +441,6 @@ class repo {
 
   // --- transactions -------------------------------------------------------------------------------------------
 
-  enum class savepoint_step { open, release, roll_back };
-  /// Opens a savepoint one level deeper, or releases (or rolls back and releases) the innermost
-  /// one: `ash_sp_<depth>`. Not a template, so a transaction's callable adds none of this code.
-  ASH_ONCE void savepoint(savepoint_step step) {
-    const int level = step == savepoint_step::open ? depth_ + 1 : depth_;
-    std::string sql;
-    ash::detail::string_writer w{sql};
-    auto name = [&] {
-      w.put(std::string_view("ash_sp_"));
-      write_sql_integer(w, level);
-    };
-    if (step == savepoint_step::open) {
-      w.put(std::string_view("SAVEPOINT "));
-      name();
-    } else {
-      if (step == savepoint_step::roll_back) {
-        w.put(std::string_view("ROLLBACK TO "));
-        name();
-        w.put(std::string_view("; "));
-      }
-      w.put(std::string_view("RELEASE "));
-      name();
-    }
-    writer_->exec(sql);  // if it throws, the depth stays as it was
-    depth_ = step == savepoint_step::open ? level : level - 1;
-  }
-
   /// Runs `fn()` in a transaction (`BEGIN IMMEDIATE`), or in a savepoint when already in one.
   /// Commits when `fn` returns, rolls back (and rethrows) when it throws.
   template <class F>
@@ -615,6 +588,33 @@ class repo {
     bool pooled_ = false;
     bool locked_ = false;
   };
+
+  enum class savepoint_step { open, release, roll_back };
+  /// Opens a savepoint one level deeper, or releases (or rolls back and releases) the innermost
+  /// one: `ash_sp_<depth>`. Not a template, so a transaction's callable adds none of this code.
+  ASH_ONCE void savepoint(savepoint_step step) {
+    const int level = step == savepoint_step::open ? depth_ + 1 : depth_;
+    std::string sql;
+    ash::detail::string_writer w{sql};
+    auto name = [&] {
+      w.put(std::string_view("ash_sp_"));
+      write_sql_integer(w, level);
+    };
+    if (step == savepoint_step::open) {
+      w.put(std::string_view("SAVEPOINT "));
+      name();
+    } else {
+      if (step == savepoint_step::roll_back) {
+        w.put(std::string_view("ROLLBACK TO "));
+        name();
+        w.put(std::string_view("; "));
+      }
+      w.put(std::string_view("RELEASE "));
+      name();
+    }
+    writer_->exec(sql);  // if it throws, the depth stays as it was
+    depth_ = step == savepoint_step::open ? level : level - 1;
+  }
 
   /// `create_table<R>()` rendered at run time: one function for every resource, whose table it
   /// is given as constant data (`ash::table_desc_of<R>`).

@@ -9,8 +9,8 @@
 /// static-initialisation time: a program gets no initialiser per statement, and a query run from
 /// another static initialiser finds its id like any other.
 
-#include <cstddef>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
@@ -82,9 +82,9 @@ namespace ash::sqlite {
 /// A constant SQL text and its slot id, which it gets the first time it runs (0 until then).
 /// Statements are run through one of these, a constant object with static storage, so a query
 /// adds neither an initialiser nor a function to a program.
-struct statement_text {
-  std::string_view sql;
-  std::atomic<std::uint32_t> assigned{0};
+class statement_text {
+ public:
+  const std::string_view sql;
 
   constexpr explicit statement_text(std::string_view text) noexcept : sql(text) {}
   statement_text(const statement_text&) = delete;
@@ -93,16 +93,18 @@ struct statement_text {
   /// The slot id: a load, and on first use a lookup in the registry. Threads that race on the
   /// first use get the same id from the registry.
   std::uint32_t id() {
-    const std::uint32_t known = assigned.load(std::memory_order_relaxed);
+    const std::uint32_t known = assigned_.load(std::memory_order_relaxed);
     return known != 0 ? known : assign();
   }
 
  private:
   ASH_ONCE std::uint32_t assign() {
     const std::uint32_t id = detail::register_statement(sql);
-    assigned.store(id, std::memory_order_relaxed);
+    assigned_.store(id, std::memory_order_relaxed);
     return id;
   }
+
+  std::atomic<std::uint32_t> assigned_{0};
 };
 
 }  // namespace ash::sqlite
