@@ -347,3 +347,28 @@ TEST_CASE("CREATE TABLE is rendered from the resource") {
   CHECK(ash::sql::create_table(ash::table_schema_of<Doc>()) ==
         R"(CREATE TABLE "docs" ("id" TEXT PRIMARY KEY NOT NULL, "body" TEXT NOT NULL))");
 }
+
+namespace golden {
+template <ash::detail::fixed_string Name>
+struct ident_writer {
+  constexpr void operator()(ash::detail::text_writer& w) const { w.ident(Name.view()); }
+};
+template <ash::detail::fixed_string Name>
+inline constexpr auto ident_text = ash::detail::render_text<ident_writer<Name>>();
+std::string run_time_ident(std::string_view name) {
+  std::string out;
+  ash::detail::string_writer w{out};
+  w.ident(name);
+  return out;
+}
+}  // namespace golden
+
+TEST_CASE("identifiers are quoted with every embedded quote doubled, at compile time as at run time") {
+  CHECK_SQL(golden::ident_text<"plain">, R"("plain")");
+  CHECK_SQL(golden::ident_text<"">, R"("")");
+  CHECK_SQL(golden::ident_text<"\"">, R"("""")");
+  CHECK_SQL(golden::ident_text<"\"a\"\"b\"">, R"("""a""""b""")");
+  CHECK_SQL(golden::ident_text<"end\"">, R"("end""")");
+  CHECK(golden::run_time_ident("\"a\"\"b\"") == golden::ident_text<"\"a\"\"b\"">.view());
+  CHECK(golden::run_time_ident("end\"") == golden::ident_text<"end\"">.view());
+}

@@ -52,7 +52,7 @@ struct attribute_desc {
   std::string_view reference_name{};       ///< empty: `<table>_<column>_fkey`
   on_action on_delete = on_action::unset;
   on_action on_update = on_action::unset;
-  std::string_view deferrable = "false";
+  std::string_view deferrable{"false", 5};
 };
 
 /// One identity of a resource, as constant data.

@@ -24,6 +24,16 @@ namespace ash::sql::ddl {
 // one call at a time when evaluated at compile time, and clang's evaluator makes each call costly.
 using namespace std::string_view_literals;
 
+/// Whether two texts are equal. Under clang, one builtin call: its constant evaluator compares a
+/// `std::string_view` a character at a time, calling a function for each.
+constexpr bool same(std::string_view a, std::string_view b) {
+#if defined(__clang__)
+  return a.size() == b.size() && __builtin_memcmp(a.data(), b.data(), a.size()) == 0;
+#else
+  return a == b;
+#endif
+}
+
 /// A foreign key, as `column_definition` writes it.
 struct reference_spec {
   std::string_view name{};       ///< constraint name; empty: `<table>_<column>_fkey`
@@ -31,7 +41,7 @@ struct reference_spec {
   std::string_view column{};     ///< destination column; empty: "id"
   std::string_view on_delete{};  ///< "delete", "nilify", "restrict", "nothing"; empty: none
   std::string_view on_update{};  ///< "update", "nilify", "restrict", "nothing"; empty: none
-  std::string_view deferrable = "false";  ///< "false", "true", "initially"
+  std::string_view deferrable = "false"sv;  ///< "false", "true", "initially"
 };
 
 /// One column, as `column_definition` writes it.
@@ -51,17 +61,17 @@ struct column_spec {
 /// Only the five STRICT-compatible names are produced, so every table can be STRICT; the
 /// case-insensitivity of "citext" is a collation, added by `column_definition`.
 constexpr std::string_view declared_type(std::string_view migration_type) {
-  if (migration_type == "bigint"sv || migration_type == "integer"sv || migration_type == "boolean"sv) return "INTEGER"sv;
-  if (migration_type == "float"sv || migration_type == "double"sv) return "REAL"sv;
-  if (migration_type == "binary"sv || migration_type == "blob"sv) return "BLOB"sv;
+  if (same(migration_type, "bigint"sv) || same(migration_type, "integer"sv) || same(migration_type, "boolean"sv)) return "INTEGER"sv;
+  if (same(migration_type, "float"sv) || same(migration_type, "double"sv)) return "REAL"sv;
+  if (same(migration_type, "binary"sv) || same(migration_type, "blob"sv)) return "BLOB"sv;
   return "TEXT"sv;  // text, citext, uuid, utc_datetime_usec, date, map, array:*, user types
 }
 
 /// What a reference action becomes after `ON DELETE` / `ON UPDATE`; "" for none.
 constexpr std::string_view action_clause(std::string_view action) {
-  if (action == "delete"sv || action == "update"sv) return " CASCADE"sv;
-  if (action == "nilify"sv) return " SET NULL"sv;
-  if (action == "restrict"sv) return " RESTRICT"sv;
+  if (same(action, "delete"sv) || same(action, "update"sv)) return " CASCADE"sv;
+  if (same(action, "nilify"sv)) return " SET NULL"sv;
+  if (same(action, "restrict"sv)) return " RESTRICT"sv;
   return {};  // "nothing", none, or unknown
 }
 
@@ -142,7 +152,7 @@ constexpr void column_definition(W& w, const column_spec& c, bool single_primary
     if (c.generated) w.put(" AUTOINCREMENT"sv);
   }
   if (!c.allow_nil && !(c.primary_key && c.generated)) w.put(" NOT NULL"sv);
-  if (c.type == "citext"sv) w.put(" COLLATE NOCASE"sv);
+  if (same(c.type, "citext"sv)) w.put(" COLLATE NOCASE"sv);
   if (!c.default_sql.empty()) {
     w.put(" DEFAULT ("sv);
     w.put(c.default_sql);
@@ -166,8 +176,8 @@ constexpr void column_definition(W& w, const column_spec& c, bool single_primary
       w.put(" ON UPDATE"sv);
       w.put(a);
     }
-    if (r.deferrable == "true"sv) w.put(" DEFERRABLE"sv);
-    else if (r.deferrable == "initially"sv) w.put(" DEFERRABLE INITIALLY DEFERRED"sv);
+    if (same(r.deferrable, "true"sv)) w.put(" DEFERRABLE"sv);
+    else if (same(r.deferrable, "initially"sv)) w.put(" DEFERRABLE INITIALLY DEFERRED"sv);
   }
 }
 
