@@ -83,7 +83,7 @@ class logger {
 };
 
 /// Whether `path` names an in-memory database (":memory:", "", or a `mode=memory` URI).
-inline bool is_memory_path(std::string_view path) {
+ASH_ONCE inline bool is_memory_path(std::string_view path) {
   return path.empty() || path == ":memory:" || path.find("mode=memory") != std::string_view::npos;
 }
 
@@ -196,7 +196,7 @@ class connection {
 
   /// Runs one or more statements with no parameters and no result rows.
   /// Throws `ash::exception` with SQLite's message and the text on failure.
-  void exec(std::string_view sql) {
+  ASH_ONCE void exec(std::string_view sql) {
     std::string text(sql);
     char* msg = nullptr;
     auto start = std::chrono::steady_clock::now();
@@ -275,7 +275,7 @@ class connection {
     throw ash::exception(std::move(e));
   }
 
-  void close() noexcept {
+  ASH_ONCE void close() noexcept {
     clear_slots();
     delete[] slots_;
     slots_ = nullptr;
@@ -286,7 +286,7 @@ class connection {
 
   /// Makes room for `n` slots (new ones empty). A plain array rather than a `std::vector`: this
   /// header is in every translation unit, and the vector's growth code cost each its instantiation.
-  void grow_slots(std::size_t n) {
+  ASH_ONCE void grow_slots(std::size_t n) {
     auto** grown = new sqlite3_stmt*[n]();
     for (std::size_t i = 0; i < slot_count_; ++i) grown[i] = slots_[i];
     delete[] slots_;

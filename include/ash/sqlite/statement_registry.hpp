@@ -37,13 +37,13 @@ struct statement_registry {
   statement_registry& operator=(const statement_registry&) = delete;
   ~statement_registry() { delete[] table; }
 
-  static statement_registry& instance() {
+  ASH_ONCE static statement_registry& instance() {
     static statement_registry r;
     return r;
   }
 
   /// The id of `sql`, adding it if it is new. Call with `mutex` held.
-  std::uint32_t find_or_add(std::string_view sql) {
+  ASH_ONCE std::uint32_t find_or_add(std::string_view sql) {
     entry* e = slot(sql);
     if (e->id != 0) return e->id;
     *e = {sql, next++};
