@@ -14,7 +14,6 @@
 #include <sqlite3.h>
 
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +31,7 @@
 #include "ash/core/table_desc.hpp"
 #include "ash/detail/attributes.hpp"
 #include "ash/detail/clock.hpp"
+#include "ash/detail/sync.hpp"
 #include "ash/sql/render.hpp"
 #include "ash/sqlite/connection.hpp"
 #include "ash/sqlite/row.hpp"
@@ -534,10 +534,10 @@ class repo {
  private:
   void lock_writer() {
     writer_mutex_.lock();
-    owner_.store(detail::this_thread_token(), std::memory_order_relaxed);
+    owner_.store(detail::this_thread_token(), ash::detail::order::relaxed);
   }
   void unlock_writer() {
-    owner_.store(nullptr, std::memory_order_relaxed);
+    owner_.store(nullptr, ash::detail::order::relaxed);
     writer_mutex_.unlock();
   }
 
@@ -650,15 +650,16 @@ class repo {
   // it holds its own token there. Other threads only ever store their own tokens or none, and a
   // thread always sees its own latest store (coherence), so it cannot mistake itself for the owner.
   // (Sequentially consistent stores would cost a full barrier, two per statement.)
-  bool owns_writer() const noexcept { return owner_.load(std::memory_order_relaxed) == detail::this_thread_token(); }
+  bool owns_writer() const noexcept { return owner_.load(ash::detail::order::relaxed) == detail::this_thread_token(); }
 
   // The last reader given back waits in `idle_`, so a single-threaded reader takes and returns
   // it with one atomic exchange each, without the pool's mutex. A thread that finds no reader
   // announces itself in `waiters_`, reads the `released_` count, looks at `idle_` once more and
-  // sleeps until the count moves (`std::atomic::wait`). A release that sees a waiter moves the
-  // count and wakes one. All of these are sequentially consistent, so either the waiter's last
-  // look finds the reader, or the release sees the waiter and moves the count after the waiter
-  // read it: no waiter sleeps while a reader is idle. (Readers given back to `free_` are pushed
+  // sleeps until the count moves (`detail::wake_counter`). A release that sees a waiter moves the
+  // count and wakes one. The atomics are sequentially consistent and the count is read and moved
+  // under its own mutex, so either the waiter's last look finds the reader, or the release sees
+  // the waiter and moves the count after the waiter read it: no waiter sleeps while a reader is
+  // idle. (Readers given back to `free_` are pushed
   // under the mutex, where waiters read the count before sleeping.)
   connection* acquire_reader() {
     if (connection* c = idle_.exchange(nullptr)) return c;
@@ -693,8 +694,7 @@ class repo {
       free_[free_count_++] = c;  // room for every reader: at most all of them are free
     }
     if (waiters_.load() == 0) return;
-    released_.fetch_add(1);
-    released_.notify_one();
+    released_.bump_and_wake_one();
   }
 
   /// Runs a select and collects its rows: shared by every query of resource `R` reading the
@@ -1181,7 +1181,7 @@ class repo {
   std::optional<connection> writer_;
   bool memory_ = false;
   std::mutex writer_mutex_;
-  std::atomic<const void*> owner_{nullptr};  ///< `detail::this_thread_token()` of the thread holding the writer
+  ash::detail::atomic<const void*> owner_{nullptr};  ///< `detail::this_thread_token()` of the thread holding the writer
   int depth_ = 0;
   std::mutex pool_mutex_;
   // Plain arrays rather than `std::vector`s: this header is in every translation unit, and the
@@ -1190,9 +1190,9 @@ class repo {
   std::size_t reader_count_ = 0;
   connection** free_ = nullptr;  ///< room for `pool_size` readers given back; `free_count_` are there
   std::size_t free_count_ = 0;
-  std::atomic<connection*> idle_{nullptr};
-  std::atomic<int> waiters_{0};
-  std::atomic<std::uint32_t> released_{0};  ///< moves on each release that a waiter may need
+  ash::detail::atomic<connection*> idle_{nullptr};
+  ash::detail::atomic<int> waiters_{0};
+  ash::detail::wake_counter released_;  ///< moves on each release that a waiter may need
 };
 
 }  // namespace ash::sqlite

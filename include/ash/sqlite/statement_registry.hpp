@@ -9,13 +9,13 @@
 /// static-initialisation time: a program gets no initialiser per statement, and a query run from
 /// another static initialiser finds its id like any other.
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
 
 #include "ash/detail/attributes.hpp"
+#include "ash/detail/sync.hpp"
 
 namespace ash::sqlite::detail {
 
@@ -93,18 +93,18 @@ class statement_text {
   /// The slot id: a load, and on first use a lookup in the registry. Threads that race on the
   /// first use get the same id from the registry.
   std::uint32_t id() {
-    const std::uint32_t known = assigned_.load(std::memory_order_relaxed);
+    const std::uint32_t known = assigned_.load(ash::detail::order::relaxed);
     return known != 0 ? known : assign();
   }
 
  private:
   ASH_ONCE std::uint32_t assign() {
     const std::uint32_t id = detail::register_statement(sql);
-    assigned_.store(id, std::memory_order_relaxed);
+    assigned_.store(id, ash::detail::order::relaxed);
     return id;
   }
 
-  std::atomic<std::uint32_t> assigned_{0};
+  ash::detail::atomic<std::uint32_t> assigned_{0};
 };
 
 }  // namespace ash::sqlite
