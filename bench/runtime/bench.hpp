@@ -32,6 +32,9 @@ struct sizes {
   int filter_reps = 50;
   int contains_reps = 20;
   std::int64_t updates = 10'000;
+  /// Transactions of `updates` timed in each sample, reported per transaction: one takes only
+  /// about 10 ms in memory, where a single run's timing jitter is a few percent.
+  int update_runs = 5;
 };
 
 /// What one child process runs.

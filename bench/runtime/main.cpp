@@ -90,7 +90,9 @@ std::string workload_title(workload w, const sizes& n) {
     case workload::filter:
       return "3. `status == ? and priority > ?` (~10% of rows) into a vector, " + std::to_string(n.filter_reps) + "×";
     case workload::contains: return "4. `contains(name, \"42\")` over all rows, " + std::to_string(n.contains_reps) + "×";
-    case workload::update: return "5. " + with_commas(n.updates) + " single-row updates by primary key, one transaction";
+    case workload::update:
+      return "5. " + with_commas(n.updates) + " single-row updates by primary key, one transaction" +
+             (n.update_runs > 1 ? " (time per transaction, " + std::to_string(n.update_runs) + " in each sample)" : "");
   }
   return "?";
 }
@@ -219,7 +221,7 @@ int usage() {
 void apply_quick(options& o) {
   o.quick = true;
   o.reps = 3;
-  o.n = sizes{.rows = 20000, .selects = 20000, .filter_reps = 10, .contains_reps = 5, .updates = 2000};
+  o.n = sizes{.rows = 20000, .selects = 20000, .filter_reps = 10, .contains_reps = 5, .updates = 2000, .update_runs = 1};
 }
 
 std::string make_dir(const std::string& wanted) {
