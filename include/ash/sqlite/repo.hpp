@@ -934,9 +934,20 @@ class repo {
       });
   }
 
+  /// Whether `R` declares a create or update timestamp (so a write reads the clock).
+  template <class R>
+  static constexpr bool has_timestamps() {
+    bool any = false;
+    if constexpr (ash::detail::has_attributes<resource<R>>)
+      ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
+        any = any || decl.role == attribute_role::update_timestamp || decl.role == attribute_role::create_timestamp;
+      });
+    return any;
+  }
+
   template <class R>
   static void stamp(R& record, bool creating, field_mask<R>* set) {
-    if constexpr (ash::detail::has_attributes<resource<R>>) {
+    if constexpr (has_timestamps<R>()) {
       auto now = utc_now();
       ash::detail::for_each(resource<R>::attributes, [&](const auto& decl) {
         if (decl.role == attribute_role::update_timestamp || (creating && decl.role == attribute_role::create_timestamp)) {
