@@ -196,7 +196,7 @@ class connection {
 
   /// Runs one or more statements with no parameters and no result rows.
   /// Throws `ash::exception` with SQLite's message and the text on failure.
-  ASH_ONCE void exec(std::string_view sql) {
+  ASH_COLD void exec(std::string_view sql) {
     std::string text(sql);
     char* msg = nullptr;
     auto start = std::chrono::steady_clock::now();

@@ -659,8 +659,8 @@ class repo {
   // count and wakes one. The atomics are sequentially consistent and the count is read and moved
   // under its own mutex, so either the waiter's last look finds the reader, or the release sees
   // the waiter and moves the count after the waiter read it: no waiter sleeps while a reader is
-  // idle. (Readers given back to `free_` are pushed
-  // under the mutex, where waiters read the count before sleeping.)
+  // idle. (Readers given back to `free_` are pushed under the mutex, where waiters read the
+  // count before sleeping.)
   connection* acquire_reader() {
     if (connection* c = idle_.exchange(nullptr)) return c;
     std::unique_lock lock(pool_mutex_);
