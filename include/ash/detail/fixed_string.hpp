@@ -69,14 +69,17 @@ constexpr void copy_chars(char* to, const char* from, std::size_t n) {
 #endif
 }
 
-/// Where the next `"` is in `[p, p + n)`, or null.
-constexpr const char* find_quote(const char* p, std::size_t n) {
+/// The index of the next `"` in `[p, p + n)`, or `n` if there is none. An index, not a pointer:
+/// g++ with `-fsanitize=undefined` cannot compare a pointer into a template argument's text
+/// with null in a constant expression.
+constexpr std::size_t find_quote(const char* p, std::size_t n) {
 #if defined(__clang__)
-  return __builtin_char_memchr(p, '"', n);
+  const char* quote = __builtin_char_memchr(p, '"', n);
+  return quote ? static_cast<std::size_t>(quote - p) : n;
 #else
   for (std::size_t i = 0; i < n; ++i)
-    if (p[i] == '"') return p + i;
-  return nullptr;
+    if (p[i] == '"') return i;
+  return n;
 #endif
 }
 
@@ -114,8 +117,9 @@ struct text_writer {
     const char* p = s.data();
     std::size_t size = s.size();
     while (size != 0) {
-      const char* quote = find_quote(p, size);
-      const std::size_t run = quote ? static_cast<std::size_t>(quote - p) + 1 : size;
+      const std::size_t at = find_quote(p, size);
+      const bool quote = at != size;
+      const std::size_t run = quote ? at + 1 : size;
       if (out) copy_chars(out + n, p, run);
       n += run;
       if (quote) {
