@@ -27,6 +27,14 @@ struct Owner {
   std::int64_t id = 0;
   std::string name;
   std::string email;
+  friend bool operator==(const Owner&, const Owner&) = default;
+};
+
+/// A natural key that actions may change.
+struct Room {
+  std::string code;
+  std::string name;
+  friend bool operator==(const Room&, const Room&) = default;
 };
 
 struct Ticket {
@@ -39,12 +47,14 @@ struct Ticket {
   std::optional<std::string> close_reason;
   ash::utc_datetime inserted_at;
   ash::utc_datetime updated_at;
+  friend bool operator==(const Ticket&, const Ticket&) = default;
 };
 
 }  // namespace actions_test
 
 ASH_ENUM(actions_test::Status, open, closed);
 ASH_FIELDS(actions_test::Owner, id, name, email);
+ASH_FIELDS(actions_test::Room, code, name);
 ASH_FIELDS(actions_test::Ticket, id, subject, body, status, priority, owner_id, close_reason, inserted_at, updated_at);
 
 namespace at = actions_test;
@@ -57,6 +67,16 @@ struct ash::resource<at::Owner> {
       ash::identities(ash::identity<"unique_email">(&at::Owner::email),
                       ash::identity<"unique_name">(&at::Owner::name).message("is already someone's name"));
   // No `actions`: the four defaults, create and update accepting every writable field.
+};
+
+template <>
+struct ash::resource<at::Room> {
+  static constexpr auto sqlite = ash::sqlite::table("rooms");
+  static constexpr auto primary_key = ash::primary_key(&at::Room::code);
+  // The default actions leave primary keys alone; these accept the key.
+  static constexpr auto actions =
+      ash::actions(ash::defaults(ash::read, ash::destroy), ash::create_action<"create">().accept(&at::Room::code, &at::Room::name),
+                   ash::update_action<"update">().accept(&at::Room::code, &at::Room::name));
 };
 
 template <>
@@ -105,6 +125,7 @@ struct ash::resource<at::Ticket> {
 
 using at::Owner;
 using at::Repo;
+using at::Room;
 using at::Status;
 using at::Ticket;
 using namespace std::chrono_literals;
@@ -113,6 +134,7 @@ namespace {
 
 constexpr auto t = ash::fields<Ticket>;
 constexpr auto o = ash::fields<Owner>;
+constexpr auto rm = ash::fields<Room>;
 
 /// A repo on a fresh SQLite file with both tables.
 struct fixture {
@@ -121,6 +143,7 @@ struct fixture {
   fixture() {
     repo.create_table<Owner>();
     repo.create_table<Ticket>();
+    repo.create_table<Room>();
   }
   /// Everything stored, both tables, to compare before and after a refused action.
   std::vector<std::vector<std::string>> everything() {
@@ -404,6 +427,22 @@ TEST_CASE_FIXTURE(fixture, "an update or destroy of a record that is gone is a s
   REQUIRE_FALSE(r);
   CHECK(r.error().kind == ash::error_kind::stale_record);
   CHECK(repo.count(ash::query<Ticket>()) == 0);  // the update did not insert it back
+}
+
+TEST_CASE_FIXTURE(fixture, "get finds a record by a text primary key, however the key is given") {
+  repo.create<Room>(ash::set(rm.code, "A1"), ash::set(rm.name, "Lab"));
+  const Room lab{"A1", "Lab"};
+  const std::string code = "A1";
+  CHECK(repo.get<Room>(code) == lab);                    // the field's own type, bound where it lies
+  CHECK(repo.get<Room>(std::string("A1")) == lab);       // a temporary of it
+  CHECK(repo.get<Room>(std::string_view("A1")) == lab);  // converted: the param keeps a copy
+  CHECK(repo.get<Room>("A1") == lab);
+  // Longer than a param's inline buffer, so the copy is on the heap.
+  const std::string long_code(100, 'k');
+  repo.create<Room>(ash::set(rm.code, long_code), ash::set(rm.name, "Long"));
+  CHECK(repo.get<Room>(std::string_view(long_code))->name == "Long");
+  CHECK(repo.get<Room>(long_code.c_str())->name == "Long");
+  CHECK_FALSE(repo.get<Room>("B2"));
 }
 
 TEST_CASE_FIXTURE(fixture, "a destroy action checks its arguments before deleting") {

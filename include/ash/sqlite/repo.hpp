@@ -722,8 +722,21 @@ class repo {
   template <class R, class... K>
   static void bind_key_values(param* p, const K&... key) {
     [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((bind_value(field_type_t<R, info<R>::primary_key[J]>(key), p[J])), ...);
+      (bind_key_value<field_type_t<R, info<R>::primary_key[J]>>(key, p[J]), ...);
     }(std::index_sequence_for<K...>{});
+  }
+  /// Binds a key given as the field's type where it lies; any other type (a literal or a
+  /// string_view for a text key) is converted, and the param keeps its own copy of the converted
+  /// value's text, which would otherwise be gone before the statement runs.
+  template <class F, class K>
+  static void bind_key_value(const K& key, param& p) {
+    if constexpr (std::is_same_v<K, F>) {
+      bind_value(key, p);
+    } else {
+      const F value(key);
+      bind_value(value, p);
+      p.own();
+    }
   }
   template <class R>
   static void bind_key(param* p, const R& record) {
