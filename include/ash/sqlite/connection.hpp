@@ -305,9 +305,9 @@ class connection {
 using row_callback = void (*)(void* context, sqlite3_stmt* row);
 
 /// Runs one statement: takes its slot, binds, steps, hands each row to `on_row(context, stmt)`
-/// (which may be null for writes), and resets the statement whatever happens. With `single_row`
+/// (which is null for writes), and resets the statement whatever happens. With `single_row`
 /// it stops after the first row (a lookup by key needs no step to SQLITE_DONE). Returns the rows
-/// seen (reads) or changed (writes).
+/// seen (with `on_row`) or the rows the statement changed (without).
 ///
 /// This is the one place statements run, and it is not a template: each query shape adds only
 /// its small row reader to a program, not another copy of this loop.
@@ -338,7 +338,7 @@ inline std::int64_t execute(connection& c, statement_text& text, std::span<const
     if (logging) c.log(sql, params, start, rows, false);
     c.throw_error(rc, sql);
   }
-  if (rows == 0 && !sqlite3_stmt_readonly(s)) rows = c.changes();
+  if (!on_row) rows = c.changes();
   if (logging) c.log(sql, params, start, rows, true);
   return rows;
 }
