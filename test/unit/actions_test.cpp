@@ -429,6 +429,85 @@ TEST_CASE_FIXTURE(fixture, "an update or destroy of a record that is gone is a s
   CHECK(repo.count(ash::query<Ticket>()) == 0);  // the update did not insert it back
 }
 
+TEST_CASE_FIXTURE(fixture, "update_in_place leaves the caller's record as update would have returned it") {
+  auto x = repo.create<Ticket, "open">(ash::set(t.subject, "Printer on fire"));
+  Ticket copy = x;
+  std::this_thread::sleep_for(2ms);
+  Ticket returned = repo.update<"retitle">(copy, ash::set(t.subject, "Printer fixed"));
+  repo.update_in_place<"retitle">(x, ash::set(t.subject, "Printer fixed"));
+  CHECK(x.subject == "Printer fixed");
+  CHECK(x.updated_at >= returned.updated_at);
+  CHECK(x.updated_at > copy.updated_at);
+  returned.updated_at = x.updated_at;  // the one field that may differ: each update reads the clock
+  CHECK(x == returned);
+  CHECK(*repo.get<Ticket>(x.id) == x);
+
+  // Changes and arguments apply to the record itself.
+  repo.update_in_place<"close">(x, ash::arg<"reason">("fixed it"));
+  CHECK(x.status == Status::closed);
+  CHECK(x.close_reason == "fixed it");
+  CHECK(*repo.get<Ticket>(x.id) == x);
+
+  // The default action, on a resource with an integer key.
+  auto ann = repo.create<Owner>(ash::set(o.name, "Ann"), ash::set(o.email, "ann@example.com"));
+  repo.update_in_place(ann, ash::set(o.name, "Annie"));
+  CHECK(ann == Owner{1, "Annie", "ann@example.com"});
+  CHECK(*repo.get<Owner>(ann.id) == ann);
+}
+
+TEST_CASE_FIXTURE(fixture, "a refused update_in_place leaves the record and the database as they were") {
+  auto ann = repo.create<Owner>(ash::set(o.name, "Ann"), ash::set(o.email, "ann@example.com"));
+  auto x = repo.create<Ticket, "open">(ash::set(t.subject, "Printer on fire"), ash::set(t.owner_id, ann.id));
+  const Ticket before_x = x;
+  const auto before = everything();
+
+  // A field validation.
+  auto shout = error_of([&] { repo.update_in_place<"retitle">(x, ash::set(t.subject, "LOUD!")); });
+  CHECK(shout.kind == ash::error_kind::validation);
+  CHECK(shout.field == "subject");
+  CHECK(x == before_x);
+
+  // A validation that fails after the action's changes (status, close_reason) and the timestamp
+  // were applied: all three are put back.
+  auto empty = error_of([&] { repo.update_in_place<"close">(x, ash::arg<"reason">("")); });
+  CHECK(empty.message == "must not be empty when given");
+  CHECK(x == before_x);
+
+  // An attribute constraint, through the result form.
+  auto r = repo.try_update_in_place<"retitle">(x, ash::set(t.subject, std::string(21, 'y')));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().kind == ash::error_kind::invalid_attribute);
+  CHECK(x == before_x);
+
+  // A reference to nothing, refused by SQLite after every check in C++ passed.
+  auto fk = error_of([&] { repo.update_in_place(x, ash::set(t.owner_id, std::int64_t{999})); });
+  CHECK(fk.kind == ash::error_kind::foreign_key_violation);
+  CHECK(x == before_x);
+
+  // A unique identity, also refused by SQLite.
+  auto bob = repo.create<Owner>(ash::set(o.name, "Bob"), ash::set(o.email, "bob@example.com"));
+  const Owner before_bob = bob;
+  auto taken = repo.try_update_in_place(bob, ash::set(o.email, "ann@example.com"));
+  REQUIRE_FALSE(taken);
+  CHECK(taken.error().kind == ash::error_kind::unique_violation);
+  CHECK(bob == before_bob);
+  repo.destroy(bob);
+  CHECK(everything() == before);
+
+  // A record that is gone.
+  repo.destroy(x);
+  auto stale = error_of([&] { repo.update_in_place<"retitle">(x, ash::set(t.subject, "Again")); });
+  CHECK(stale.kind == ash::error_kind::stale_record);
+  CHECK(stale.action == "retitle");
+  CHECK(x == before_x);
+  CHECK(repo.count(ash::query<Ticket>()) == 0);
+
+  // A successful one returns nothing to check but the record: try_ says so with an empty result.
+  auto ok = repo.try_update_in_place(ann, ash::set(o.name, "Annie"));
+  CHECK(ok);
+  CHECK(ann.name == "Annie");
+}
+
 TEST_CASE_FIXTURE(fixture, "get finds a record by a text primary key, however the key is given") {
   repo.create<Room>(ash::set(rm.code, "A1"), ash::set(rm.name, "Lab"));
   const Room lab{"A1", "Lab"};
@@ -443,6 +522,23 @@ TEST_CASE_FIXTURE(fixture, "get finds a record by a text primary key, however th
   CHECK(repo.get<Room>(std::string_view(long_code))->name == "Long");
   CHECK(repo.get<Room>(long_code.c_str())->name == "Long");
   CHECK_FALSE(repo.get<Room>("B2"));
+}
+
+TEST_CASE_FIXTURE(fixture, "update_in_place may change a natural primary key: the row is found by the old one") {
+  auto lab = repo.create<Room>(ash::set(rm.code, "A1"), ash::set(rm.name, "Lab"));
+  repo.create<Room>(ash::set(rm.code, "C3"), ash::set(rm.name, "Library"));
+  repo.update_in_place(lab, ash::set(rm.code, "B2"), ash::set(rm.name, "New lab"));
+  CHECK(lab == Room{"B2", "New lab"});
+  CHECK_FALSE(repo.get<Room>("A1"));
+  CHECK(repo.count(ash::query<Room>()) == 2);
+  CHECK(*repo.get<Room>(std::string("B2")) == lab);
+
+  // Moving onto a key that is taken fails, and the record keeps its key and name.
+  const auto before = test::table_contents(repo, "rooms");
+  auto e = error_of([&] { repo.update_in_place(lab, ash::set(rm.code, "C3"), ash::set(rm.name, "Clash")); });
+  CHECK(e.resource == "Room");
+  CHECK(lab == Room{"B2", "New lab"});
+  CHECK(test::table_contents(repo, "rooms") == before);
 }
 
 TEST_CASE_FIXTURE(fixture, "a destroy action checks its arguments before deleting") {

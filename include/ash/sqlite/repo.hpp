@@ -21,6 +21,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -149,6 +150,8 @@ template <class Resource, class Action, class Argument>
 struct action_has_no_argument_named;
 template <class Resource>
 struct update_and_destroy_need_a_primary_key;
+template <class Resource>
+struct update_in_place_needs_a_record_that_is_not_const;
 }  // namespace diag
 
 namespace detail {
@@ -370,6 +373,21 @@ class repo {
     return guard([&] { return update<Action>(record, std::forward<In>(inputs)...); });
   }
 
+  /// Runs update action `Action` on `record` itself instead of on a copy: afterwards `record` is
+  /// what `update` would have returned. On any failure (a validation, a constraint, a stale
+  /// record) `record` is left as it was. For loops over records the caller owns, where copying
+  /// each one only to replace it would be wasted work.
+  template <ash::detail::fixed_string Action = "update", class R, class... In>
+  void update_in_place(R& record, In&&... inputs) {
+    static_assert(!std::is_const_v<R>, "ash: update_in_place changes the record; pass one that is not const, or use update");
+    if constexpr (std::is_const_v<R>) (void)sizeof(diag::update_in_place_needs_a_record_that_is_not_const<std::remove_const_t<R>>);
+    else run_update_in_place<Action, "">(record, std::forward<In>(inputs)...);
+  }
+  template <ash::detail::fixed_string Action = "update", class R, class... In>
+  result<void> try_update_in_place(R& record, In&&... inputs) {
+    return guard([&] { update_in_place<Action>(record, std::forward<In>(inputs)...); });
+  }
+
   /// `update` in a chosen table of a polymorphic resource.
   template <ash::detail::fixed_string Table, ash::detail::fixed_string Action = "update", class R, class... In>
   R update_in(const R& record, In&&... inputs) {
@@ -383,12 +401,7 @@ class repo {
   }
   template <ash::detail::fixed_string Action = "destroy", class R, class... In>
   result<void> try_destroy(const R& record, In&&... inputs) {
-    try {
-      destroy<Action>(record, std::forward<In>(inputs)...);
-      return {};
-    } catch (const ash::exception& e) {
-      return e.error();
-    }
+    return guard([&] { destroy<Action>(record, std::forward<In>(inputs)...); });
   }
 
   /// `destroy` in a chosen table of a polymorphic resource.
@@ -748,7 +761,12 @@ class repo {
   template <class F>
   static auto guard(F&& fn) -> result<decltype(fn())> {
     try {
-      return fn();
+      if constexpr (std::is_void_v<decltype(fn())>) {
+        fn();
+        return {};
+      } else {
+        return fn();
+      }
     } catch (const ash::exception& e) {
       return e.error();
     }
@@ -1099,27 +1117,64 @@ class repo {
   template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
   R run_update(const R& original, In&&... inputs) {
     if constexpr (check_keyed_action<R, action_type::update, Action, Table>()) {
-      constexpr auto action = find_action<R, action_type::update, Action>();
-      using A = decltype(action);
-      (check_input<R, A, Action, In>(), ...);
       R record = original;
-      arguments args;
-      field_mask<R> set{};
-      apply_inputs(record, args, set, std::forward<In>(inputs)...);
-      if (auto err = missing_argument<R, A>(args)) throw ash::exception(std::move(*err));
-      apply_changes(action, record, args, set);
-      stamp(record, false, &set);
-      if (auto err = validate(action, record, args, set, false)) throw ash::exception(std::move(*err));
-      constexpr std::size_t count = update_field_list<R, A, In...>.size();
-      if constexpr (count == 0) {
-        return record;  // nothing to write, as in Ash: no statement runs
-      } else {
-        run_update_statement<Table, R, A, In...>(record, original, std::make_index_sequence<count>{});
-        return record;
-      }
+      update_record<Action, Table>(record, original, std::forward<In>(inputs)...);
+      return record;
     } else {
       return original;
     }
+  }
+
+  /// `run_update` on the caller's record. Only the fields the update writes can change, so only
+  /// they are saved, and put back if anything fails. An update that writes the primary key needs
+  /// the old key for its WHERE clause after the record has changed: it takes the copying path.
+  template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
+  void run_update_in_place(R& record, In&&... inputs) {
+    if constexpr (check_keyed_action<R, action_type::update, Action, Table>()) {
+      using A = decltype(find_action<R, action_type::update, Action>());
+      (check_input<R, A, Action, In>(), ...);
+      static constexpr auto& fields = update_field_list<R, A, In...>;
+      constexpr bool writes_key = [] {
+        for (std::size_t f : fields)
+          for (std::size_t k : info<R>::primary_key)
+            if (f == k) return true;
+        return false;
+      }();
+      if constexpr (writes_key) {
+        record = run_update<Action, Table>(std::as_const(record), std::forward<In>(inputs)...);
+      } else {
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+          std::tuple<std::remove_cvref_t<decltype(get_field<fields[J]>(record))>...> saved{get_field<fields[J]>(record)...};
+          try {
+            update_record<Action, Table>(record, record, std::forward<In>(inputs)...);
+          } catch (...) {
+            ((get_field<fields[J]>(record) = std::move(std::get<J>(saved))), ...);
+            throw;
+          }
+        }(std::make_index_sequence<fields.size()>{});
+      }
+    }
+  }
+
+  /// The update action on `record` (a copy of `original`, or `original` itself when the update
+  /// leaves the key alone): inputs, changes, timestamps, validations, then the statement, keyed
+  /// by `original`'s primary key.
+  template <ash::detail::fixed_string Action, ash::detail::fixed_string Table, class R, class... In>
+  void update_record(R& record, const R& original, In&&... inputs) {
+    constexpr auto action = find_action<R, action_type::update, Action>();
+    using A = decltype(action);
+    (check_input<R, A, Action, In>(), ...);
+    arguments args;
+    field_mask<R> set{};
+    apply_inputs(record, args, set, std::forward<In>(inputs)...);
+    if (auto err = missing_argument<R, A>(args)) throw ash::exception(std::move(*err));
+    apply_changes(action, record, args, set);
+    stamp(record, false, &set);
+    if (auto err = validate(action, record, args, set, false)) throw ash::exception(std::move(*err));
+    constexpr std::size_t count = update_field_list<R, A, In...>.size();
+    // With nothing to write, as in Ash, no statement runs.
+    if constexpr (count != 0)
+      run_update_statement<Table, R, A, In...>(record, original, std::make_index_sequence<count>{});
   }
 
   /// The field indexes an update writes, as a constant array.
