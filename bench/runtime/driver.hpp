@@ -11,7 +11,8 @@ namespace bench {
 
 /// `L` opens `j` in its constructor and offers `handle()`, `exec(sql)`, `insert_all(items)` (one
 /// transaction, returns the sum of generated ids; it may write the ids into the items), `get(id, Item&)`, `filter(status, priority)`,
-/// `contains(needle)` (both return a vector of items) and `update_all(ids, scores)` (one transaction).
+/// `contains(needle)` (both return a vector of items) and `update_all(records, scores)` (one transaction; it may
+/// write the new scores into the records).
 template <class L>
 timing drive(const job& j) {
   prepare_file(j);

@@ -1,4 +1,5 @@
-// ash: the idiomatic API (insert_all for the bulk load, get, read with filters, the update action).
+// ash: the idiomatic API (insert_all for the bulk load, get, read with filters, the update action
+// run in place on the caller's records).
 #include <ash/ash.hpp>
 
 #include "driver.hpp"
@@ -29,6 +30,7 @@ static_assert(ash::sql::insert_sql<Item, "">.view() == insert_sql);
 static_assert(ash::sql::get_sql<Item>.view() == get_sql);
 static_assert(ash::sql::select_sql<filter_query>.view() == filter_sql);
 static_assert(ash::sql::select_sql<contains_query>.view() == contains_sql);
+static_assert(ash::sql::update_sql<Item, "", ash::detail::member_index<Item>(&Item::score)>.view() == update_sql);
 
 class ash_lib {
  public:
@@ -60,9 +62,11 @@ class ash_lib {
     return repo_.read(ash::query<Item>().filter(ash::contains(f.name, needle)));
   }
 
-  void update_all(const std::vector<Item>& records, const std::vector<double>& scores) {
+  // The records are the caller's own, so each is updated in place rather than copied (`update`
+  // would return a new record and leave the old one as it was).
+  void update_all(std::vector<Item>& records, const std::vector<double>& scores) {
     repo_.transaction([&] {
-      for (std::size_t k = 0; k < records.size(); ++k) repo_.update(records[k], ash::set(f.score, scores[k]));
+      for (std::size_t k = 0; k < records.size(); ++k) repo_.update_in_place(records[k], ash::set(f.score, scores[k]));
     });
   }
 
