@@ -101,6 +101,18 @@ TEST_CASE("docs/actions.md: the actions do what the guide says, and errors read 
     REQUIRE_FALSE(d);
     CHECK(d.error().kind == ash::error_kind::stale_record);
   }
+
+  SUBCASE("update_in_place in a loop over the caller's records, in one transaction") {
+    std::vector<Task> tasks{repo.create<Task, "add">(ash::set(t.title, "Sweep"), ash::set(t.priority, 4)),
+                            repo.create<Task, "add">(ash::set(t.title, "Mop"), ash::set(t.priority, 5))};
+    repo.transaction([&] {
+      for (Task& task : tasks) repo.update_in_place(task, ash::set(t.priority, 1));
+    });
+    for (const Task& task : tasks) {
+      CHECK(task.priority == 1);
+      CHECK(repo.get<Task>(task.id)->priority == 1);
+    }
+  }
 }
 
 TEST_CASE("docs/getting-started.md: the second read logs its SQL and bound values as shown") {
