@@ -73,10 +73,11 @@ template <>
 struct ash::resource<at::Room> {
   static constexpr auto sqlite = ash::sqlite::table("rooms");
   static constexpr auto primary_key = ash::primary_key(&at::Room::code);
-  // The default actions leave primary keys alone; these accept the key.
+  // The default create accepts the key the caller gives; the default update leaves keys alone,
+  // so "recode" is the action that changes one.
   static constexpr auto actions =
-      ash::actions(ash::defaults(ash::read, ash::destroy), ash::create_action<"create">().accept(&at::Room::code, &at::Room::name),
-                   ash::update_action<"update">().accept(&at::Room::code, &at::Room::name));
+      ash::actions(ash::defaults(ash::create, ash::read, ash::update, ash::destroy),
+                   ash::update_action<"recode">().accept(&at::Room::code, &at::Room::name));
 };
 
 template <>
@@ -527,7 +528,7 @@ TEST_CASE_FIXTURE(fixture, "get finds a record by a text primary key, however th
 TEST_CASE_FIXTURE(fixture, "update_in_place may change a natural primary key: the row is found by the old one") {
   auto lab = repo.create<Room>(ash::set(rm.code, "A1"), ash::set(rm.name, "Lab"));
   repo.create<Room>(ash::set(rm.code, "C3"), ash::set(rm.name, "Library"));
-  repo.update_in_place(lab, ash::set(rm.code, "B2"), ash::set(rm.name, "New lab"));
+  repo.update_in_place<"recode">(lab, ash::set(rm.code, "B2"), ash::set(rm.name, "New lab"));
   CHECK(lab == Room{"B2", "New lab"});
   CHECK_FALSE(repo.get<Room>("A1"));
   CHECK(repo.count(ash::query<Room>()) == 2);
@@ -535,10 +536,14 @@ TEST_CASE_FIXTURE(fixture, "update_in_place may change a natural primary key: th
 
   // Moving onto a key that is taken fails, and the record keeps its key and name.
   const auto before = test::table_contents(repo, "rooms");
-  auto e = error_of([&] { repo.update_in_place(lab, ash::set(rm.code, "C3"), ash::set(rm.name, "Clash")); });
+  auto e = error_of([&] { repo.update_in_place<"recode">(lab, ash::set(rm.code, "C3"), ash::set(rm.name, "Clash")); });
   CHECK(e.resource == "Room");
   CHECK(lab == Room{"B2", "New lab"});
   CHECK(test::table_contents(repo, "rooms") == before);
+
+  // The default update changes the other fields, found by the key as it is.
+  repo.update_in_place(lab, ash::set(rm.name, "Old lab"));
+  CHECK(repo.get<Room>("B2")->name == "Old lab");
 }
 
 TEST_CASE_FIXTURE(fixture, "a destroy action checks its arguments before deleting") {

@@ -115,6 +115,37 @@ TEST_CASE("docs/actions.md: the actions do what the guide says, and errors read 
   }
 }
 
+namespace docs_shop {
+struct Repo : ash::sqlite::repo<Repo> {
+  using repo::repo;
+};
+struct Stock {
+  std::string warehouse;
+  std::string sku;
+  std::int64_t quantity = 0;
+};
+}  // namespace docs_shop
+ASH_FIELDS(docs_shop::Stock, warehouse, sku, quantity);
+
+template <>
+struct ash::resource<docs_shop::Stock> {
+  static constexpr auto sqlite = ash::sqlite::table("stock").repo<docs_shop::Repo>();
+  static constexpr auto primary_key = ash::primary_key(&docs_shop::Stock::warehouse, &docs_shop::Stock::sku);
+};
+
+TEST_CASE("docs/resources.md: the default create takes a caller-given key, and get finds it by any text") {
+  docs_shop::Repo repo{{.database = ":memory:"}};
+  repo.create_table<docs_shop::Stock>();
+  auto s = ash::fields<docs_shop::Stock>;
+  repo.create<docs_shop::Stock>(ash::set(s.warehouse, "north"), ash::set(s.sku, "A-1"), ash::set(s.quantity, 5));
+  repo.create<docs_shop::Stock>(ash::set(s.warehouse, "south"), ash::set(s.sku, "A-1"), ash::set(s.quantity, 7));
+  std::optional<docs_shop::Stock> found = repo.get<docs_shop::Stock>("north", "A-1");
+  REQUIRE(found);
+  CHECK(found->quantity == 5);
+  CHECK(repo.get<docs_shop::Stock>(std::string("south"), std::string_view("A-1"))->quantity == 7);
+  CHECK_FALSE(repo.get<docs_shop::Stock>("north", "B-2"));
+}
+
 TEST_CASE("docs/getting-started.md: the second read logs its SQL and bound values as shown") {
   using namespace helpdesk;
   std::vector<std::string> lines;

@@ -794,7 +794,9 @@ class repo {
   template <class R, class A, std::size_t I>
   static constexpr bool accepts() {
     if constexpr (std::is_same_v<typename A::accept_type, accept_all>) {
-      return info<R>::writable[I] && !info<R>::is_primary_key(I);
+      // A key the caller gives (not generated) is set on create, and changed only by an update
+      // that names it.
+      return info<R>::writable[I] && (A::type == action_type::create || !info<R>::is_primary_key(I));
     } else {
       constexpr auto acts = actions_of<R>();
       constexpr auto a = std::get<action_index<R, A::type, ash::detail::to_fixed<A::name.size() + 1>(A::name)>()>(acts);
