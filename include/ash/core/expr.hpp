@@ -82,6 +82,13 @@ decltype(auto) held_value(X&& x) {
   else return H(ASH_FWD(x));
 }
 
+/// Whether a param bound from a value held as `H` may borrow text or bytes that die with the
+/// value (numbers hold none; string literals, held as views, live forever): such a param needs
+/// `own()` when the value is a temporary.
+template <class H>
+inline constexpr bool may_borrow = !std::is_same_v<H, std::string_view> && type_traits<H>::storage != storage_class::integer &&
+                                   type_traits<H>::storage != storage_class::real;
+
 /// Appends the values of an operand: an expression's (no template for these), or a plain value,
 /// bound as the type it is held as, with a copy of its text or bytes (string literals, held as
 /// views, live forever and stay borrowed).
@@ -95,10 +102,7 @@ void put_operand(param_list& list, X&& v) {
   decltype(auto) value = held_value<H>(ASH_FWD(v));
   param& p = list.add();
   type_traits<H>::bind(value, p);
-  // Numbers hold no text to copy; string literals (views) live forever.
-  if constexpr (!std::is_same_v<H, std::string_view> && type_traits<H>::storage != storage_class::integer &&
-                type_traits<H>::storage != storage_class::real)
-    p.own();
+  if constexpr (may_borrow<H>) p.own();
 }
 
 /// Node `N` over operands `ops...`, its values theirs in order.

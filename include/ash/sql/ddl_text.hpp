@@ -9,8 +9,8 @@
 /// - `detail::text_writer`, at compile time: `repo.create_table<R>()` executes a constant
 ///   `CREATE TABLE` rendered from the resource's constant description (`ash::create_table_sql<R>`),
 ///   as `INSERT` and `SELECT` are rendered;
-/// - `sql::string_writer` (ddl.hpp), at run time: the migration generator, which renders tables
-///   read from snapshots, and the tables of polymorphic resources.
+/// - `detail::string_writer` (`ash/detail/string_writer.hpp`), at run time: the migration
+///   generator, which renders tables read from snapshots, and the tables of polymorphic resources.
 ///
 /// So a table made by `create_table<R>()` and one made by a generated migration are the same
 /// table: they come from the same functions (and a test compares them resource by resource).

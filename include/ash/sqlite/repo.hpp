@@ -743,13 +743,9 @@ class repo {
   /// value's text, which would otherwise be gone before the statement runs.
   template <class F, class K>
   static void bind_key_value(const K& key, param& p) {
-    if constexpr (std::is_same_v<K, F>) {
-      bind_value(key, p);
-    } else {
-      const F value(key);
-      bind_value(value, p);
-      p.own();
-    }
+    decltype(auto) value = ash::detail::held_value<F>(key);
+    bind_value(value, p);
+    if constexpr (!std::is_same_v<K, F> && ash::detail::may_borrow<F>) p.own();
   }
   template <class R>
   static void bind_key(param* p, const R& record) {
