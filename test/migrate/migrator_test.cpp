@@ -43,6 +43,18 @@ rollback_options down_from(std::vector<std::filesystem::path> paths) {
   return o;
 }
 
+/// The `what()` of a `migrate` that must fail, after checking that its kind is migration.
+std::string migrate_failure(ash::sqlite::connection& db, const migrate_options& o) {
+  try {
+    migrate(db, o);
+  } catch (const ash::exception& e) {
+    CHECK(e.kind() == ash::error_kind::migration);
+    return e.what();
+  }
+  FAIL("the migration should have failed");
+  return {};
+}
+
 }  // namespace
 
 TEST_CASE("migrate applies pending migrations in order; step and to limit them") {
@@ -143,15 +155,9 @@ TEST_CASE("a failing migration leaves the database exactly as before and names f
   write_migration(f.migrations, "4_bad.sql",
                   "CREATE TABLE d (x INTEGER);\nINSERT INTO a VALUES (2);\nINSERT INTO nowhere VALUES (1);\nCREATE TABLE e (x);",
                   "DROP TABLE d;");
-  try {
-    migrate(f.db, up_from({f.migrations}));
-    FAIL("the migration should have failed");
-  } catch (const ash::exception& e) {
-    const std::string what = e.what();
-    CHECK(e.kind() == ash::error_kind::migration);
-    CHECK(what.find("4_bad.sql (up) failed: no such table: nowhere") != std::string::npos);
-    CHECK(what.find("[in: INSERT INTO nowhere VALUES (1);]") != std::string::npos);
-  }
+  const std::string what = migrate_failure(f.db, up_from({f.migrations}));
+  CHECK(what.find("4_bad.sql (up) failed: no such table: nowhere") != std::string::npos);
+  CHECK(what.find("[in: INSERT INTO nowhere VALUES (1);]") != std::string::npos);
   CHECK(schema_dump(f.db) == before);
   CHECK(rows(f.db, "SELECT x FROM a") == strings{"1"});
   CHECK(f.versions() == strings{"1", "2", "3"});
@@ -219,4 +225,43 @@ TEST_CASE("migrate, rollback and status work from a database path (a release bin
   CHECK(status(path, {dir / "m"}).at(0).applied);
   CHECK(rollback(path, down_from({dir / "m"})) == std::vector<std::int64_t>{1});
   CHECK_FALSE(status(path, {dir / "m"}).at(0).applied);
+}
+
+TEST_CASE("a NUL byte in a migration file is rejected with its offset; nothing runs and no lock is left") {
+  fixture f;
+  migrate(f.db, up_from({f.migrations}));
+  const std::string text = std::string("-- +up\nCREATE TABLE d (x);\n", 27) + '\0' + "INSERT INTO a VALUES (1);\n-- +down\nDROP TABLE d;\n";
+  write_text_file(f.migrations / "4_nul.sql", text);
+  const auto db_path = f.dir / "app.db", wal_path = f.dir / "app.db-wal";
+  const auto db_before = test_support::file_bytes(db_path), wal_before = test_support::file_bytes(wal_path);
+
+  // In a child process: before the fix the migrator looped forever inside BEGIN IMMEDIATE.
+  const auto outcome = test_support::in_child([&] { migrate(db_path.string(), up_from({f.migrations})); });
+  REQUIRE_MESSAGE(outcome.finished, "migrate did not finish within 10 s (the statement loop spins on the NUL byte)");
+  CHECK(outcome.threw);
+  CHECK(outcome.message.find((f.migrations / "4_nul.sql").string() + ": a NUL byte at byte offset " +
+                             std::to_string(text.find('\0')) + " (line 3)") != std::string::npos);
+  CHECK(test_support::file_bytes(db_path) == db_before);
+  CHECK(test_support::file_bytes(wal_path) == wal_before);
+  CHECK(f.versions() == strings{"1", "2", "3"});
+  CHECK_NOTHROW(f.db.exec("BEGIN IMMEDIATE; ROLLBACK"));  // nobody holds the write lock
+
+  // In-process too, now that it cannot hang: the kind is migration.
+  CHECK(migrate_failure(f.db, up_from({f.migrations})).find("a NUL byte") != std::string::npos);
+  CHECK_FALSE(f.db.in_transaction());
+}
+
+TEST_CASE("the statement loop stops with an error where SQLite's parser consumes nothing") {
+  fixture f;
+  const migration_file m{9, "direct", f.migrations / "9_direct.sql"};
+  const std::string sql("CREATE TABLE d (x);\n\0CREATE TABLE e (x);\n", 41);
+  // run_script is given SQL that did not come through parse_migration, so it must guard itself.
+  const auto outcome = test_support::in_child([&] {
+    ash::sqlite::connection c((f.dir / "app.db").string());
+    detail::run_script(c, m, "up", sql, {});
+  });
+  REQUIRE_MESSAGE(outcome.finished, "run_script did not finish within 10 s");
+  CHECK(outcome.threw);
+  CHECK(outcome.message.find("9_direct.sql (up) failed: SQLite stopped reading at a NUL byte at byte offset 20 of the "
+                             "up section") != std::string::npos);
 }

@@ -2,13 +2,24 @@
 // Helpers shared by the migration tests: temporary directories, example tables, and a dump
 // of a database's schema for before/after comparisons.
 
+#include <poll.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include "ash/core/error.hpp"
 
 #include "ash/core/schema.hpp"
 #include "ash/sqlite/connection.hpp"
@@ -116,6 +127,76 @@ inline std::vector<std::string> rows(ash::sqlite::connection& c, const std::stri
     out.push_back(row);
   }
   sqlite3_finalize(s);
+  return out;
+}
+
+/// The bytes of a file, or "" when it does not exist.
+inline std::string file_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// How `in_child` ended: in time or not, and the `what()` of the `ash::exception` it threw.
+struct child_outcome {
+  bool finished = false;  ///< false: still running at the deadline, so it was killed
+  bool threw = false;     ///< it threw an `ash::exception`
+  std::string message;    ///< that exception's `what()`
+};
+
+/// Runs `body` in a forked child process and waits for it at most `timeout`, so that a test of
+/// a code path that used to loop forever fails instead of hanging the suite. The child reports
+/// the `ash::exception` it throws through a pipe; anything else it throws ends it unfinished.
+inline child_outcome in_child(const std::function<void()>& body, std::chrono::seconds timeout = std::chrono::seconds(10)) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::close(fds[0]);
+    int code = 0;
+    std::string message;
+    try {
+      body();
+    } catch (const ash::exception& e) {
+      message = e.what();
+      code = 1;
+    } catch (...) {
+      ::_exit(3);
+    }
+    std::size_t done = 0;
+    while (done < message.size()) {
+      const auto n = ::write(fds[1], message.data() + done, message.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::_exit(code);
+  }
+  ::close(fds[1]);
+  child_outcome out;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool eof = false;
+  while (!eof) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
+    char buf[4096];
+    const auto n = ::read(fds[0], buf, sizeof buf);
+    if (n > 0) out.message.append(buf, static_cast<std::size_t>(n));
+    else if (n == 0 || errno != EINTR) eof = true;
+  }
+  ::close(fds[0]);
+  if (!eof) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  out.finished = eof && WIFEXITED(status) && WEXITSTATUS(status) <= 1;
+  out.threw = out.finished && WEXITSTATUS(status) == 1;
   return out;
 }
 

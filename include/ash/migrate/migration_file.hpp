@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -86,8 +87,14 @@ inline std::string render_migration(const plan& p, std::string_view name) {
 }
 
 /// Splits migration text into its header directives and sections.
-/// Throws `ash::exception` (kind migration) naming `origin` when a section is missing.
+/// Throws `ash::exception` (kind migration) naming `origin` when a section is missing, or when
+/// the text holds a NUL byte (SQLite stops reading SQL at one, so nothing after it would run).
 inline migration_sql parse_migration(std::string_view text, std::string_view origin = "migration") {
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n') + 1;
+    detail::fail(std::string(origin) + ": a NUL byte at byte offset " + std::to_string(nul) + " (line " +
+                 std::to_string(line) + "); a migration file must be text, and SQLite would stop reading its SQL there");
+  }
   migration_sql out;
   enum { header, up, down } section = header;
   bool saw_up = false, saw_down = false;

@@ -9,7 +9,8 @@
 /// (a table rebuild) runs with foreign key enforcement off — set before BEGIN, because the
 /// pragma is a no-op inside a transaction — and `legacy_alter_table=ON`, so that renaming the
 /// rebuilt table neither rewrites nor re-validates other tables, views and triggers; any
-/// `PRAGMA foreign_key_check` row fails the migration before commit.
+/// `PRAGMA foreign_key_check` row fails the migration before commit. A file holding a NUL byte
+/// is refused before its transaction begins.
 
 #include <sqlite3.h>
 
@@ -145,6 +146,16 @@ inline void run_script(sqlite::connection& c, const migration_file& m, std::stri
       auto cut = text.find(';');
       migration_failed(m, direction, cut == std::string::npos ? text : text.substr(0, cut + 1),
                        sqlite3_errmsg(c.handle()), sqlite3_extended_errcode(c.handle()));
+    }
+    if (tail == start) {
+      // SQLite consumed nothing, as at a NUL byte, where it stops reading: preparing again from
+      // the same place would loop forever inside the migration's write transaction.
+      sqlite3_finalize(s);
+      const std::string at = "byte offset " + std::to_string(start - sql.c_str()) + " of the " + std::string(direction) +
+                             " section";
+      migration_failed(m, direction, "",
+                       *start == '\0' ? "SQLite stopped reading at a NUL byte at " + at
+                                       : "SQLite's parser consumed nothing at " + at + "; stopping instead of looping");
     }
     if (!s) continue;  // whitespace or comments only
     std::string text(start, static_cast<std::size_t>(tail - start));
