@@ -265,3 +265,32 @@ TEST_CASE("the statement loop stops with an error where SQLite's parser consumes
   CHECK(outcome.message.find("9_direct.sql (up) failed: SQLite stopped reading at a NUL byte at byte offset 20 of the "
                              "up section") != std::string::npos);
 }
+
+TEST_CASE("a deferred foreign key that fails at COMMIT is reported as the migration's, and rolled back") {
+  fixture f;
+  migrate(f.db, up_from({f.migrations}));
+  SUBCASE("DEFERRABLE INITIALLY DEFERRED") {
+    f.db.exec(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
+    write_migration(f.migrations, "4_defer.sql", "CREATE TABLE d (x);\nINSERT INTO child VALUES (7);\nINSERT INTO child VALUES (8);",
+                    "DROP TABLE d;");
+  }
+  SUBCASE("PRAGMA defer_foreign_keys=ON") {
+    f.db.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent(id))");
+    write_migration(f.migrations, "4_defer.sql",
+                    "PRAGMA defer_foreign_keys=ON;\nCREATE TABLE d (x);\nINSERT INTO child VALUES (7);\nINSERT INTO child VALUES (8);",
+                    "DROP TABLE d;");
+  }
+  const auto before = schema_dump(f.db);
+  const std::string what = migrate_failure(f.db, up_from({f.migrations}));
+  CHECK(what.find("4_defer.sql (up) failed: its foreign key check failed at COMMIT") != std::string::npos);
+  CHECK(what.find("table child has 2 rows that reference missing rows of parent") != std::string::npos);
+  CHECK(what.find("schema_migrations") == std::string::npos);  // not blamed on the bookkeeping
+  CHECK(what.find("[in: COMMIT]") != std::string::npos);
+  CHECK(schema_dump(f.db) == before);
+  CHECK(rows(f.db, "SELECT count(*) FROM child") == strings{"0"});
+  CHECK(f.versions() == strings{"1", "2", "3"});
+  CHECK_FALSE(f.db.in_transaction());
+  CHECK(rows(f.db, "PRAGMA defer_foreign_keys") == strings{"0"});
+}

@@ -9,8 +9,9 @@
 /// (a table rebuild) runs with foreign key enforcement off — set before BEGIN, because the
 /// pragma is a no-op inside a transaction — and `legacy_alter_table=ON`, so that renaming the
 /// rebuilt table neither rewrites nor re-validates other tables, views and triggers; any
-/// `PRAGMA foreign_key_check` row fails the migration before commit. A file holding a NUL byte
-/// is refused before its transaction begins.
+/// `PRAGMA foreign_key_check` row fails the migration before commit. A deferred foreign key
+/// that fails at COMMIT fails the migration too, naming the tables `PRAGMA foreign_key_check`
+/// finds. A file holding a NUL byte is refused before its transaction begins.
 
 #include <sqlite3.h>
 
@@ -18,10 +19,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ash/core/error.hpp"
@@ -184,6 +187,45 @@ inline void run_script(sqlite::connection& c, const migration_file& m, std::stri
   }
 }
 
+/// What `PRAGMA foreign_key_check` finds, one clause per table and parent it names:
+/// "table child has 2 rows that reference missing rows of parent".
+inline std::string foreign_key_violations(sqlite::connection& c) {
+  std::map<std::pair<std::string, std::string>, std::int64_t> counts;
+  sqlite3_stmt* s = c.prepare("PRAGMA foreign_key_check");
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    auto col = [&](int i) {
+      const unsigned char* v = sqlite3_column_text(s, i);
+      return v ? std::string(reinterpret_cast<const char*>(v)) : std::string("NULL");
+    };
+    ++counts[{col(0), col(2)}];
+  }
+  sqlite3_finalize(s);
+  if (counts.empty()) return "PRAGMA foreign_key_check names no table";
+  std::string out;
+  for (const auto& [tables, n] : counts) {
+    if (!out.empty()) out += "; ";
+    out += "table " + tables.first + " has " + std::to_string(n) + (n == 1 ? " row that references" : " rows that reference") +
+           " missing rows of " + tables.second;
+  }
+  return out;
+}
+
+/// Commits a migration's transaction. A deferred foreign key (`DEFERRABLE INITIALLY DEFERRED`,
+/// `PRAGMA defer_foreign_keys=ON`) is checked by the COMMIT itself, which then fails and leaves
+/// the transaction open: the failure is the migration's, reported with the tables that
+/// `PRAGMA foreign_key_check` finds, and the caller rolls the transaction back.
+inline void commit_migration(sqlite::connection& c, const migration_file& m, std::string_view direction) {
+  try {
+    c.exec("COMMIT");
+  } catch (const ash::exception& e) {
+    if (e.error().sqlite_code != SQLITE_CONSTRAINT_FOREIGNKEY || !c.in_transaction())
+      migration_failed(m, direction, "COMMIT", e.error().message, e.error().sqlite_code);
+    migration_failed(m, direction, "COMMIT",
+                     "its foreign key check failed at COMMIT (a deferred foreign key): " + foreign_key_violations(c),
+                     e.error().sqlite_code);
+  }
+}
+
 /// Applies (`up`) or reverts one migration in its own transaction; see the file comment.
 inline void run_migration(sqlite::connection& c, const migration_file& m, bool up, const line_sink& log_sql) {
   const std::string direction = up ? "up" : "down";
@@ -213,10 +255,10 @@ inline void run_migration(sqlite::connection& c, const migration_file& m, bool u
            : "DELETE FROM schema_migrations WHERE version = " + std::to_string(m.version);
     try {
       c.exec(record);
-      c.exec("COMMIT");
     } catch (const ash::exception& e) {
       migration_failed(m, direction, record, e.error().message, e.error().sqlite_code);
     }
+    commit_migration(c, m, direction);
   } catch (...) {
     if (c.in_transaction()) sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     restore();
