@@ -292,7 +292,7 @@ TEST_CASE("usage errors exit 2 with a clear message; --help works for every comm
   CHECK(contains(r.err, "option --step needs a value"));
   r = s.run("migrate -n two");
   CHECK(r.code == 2);
-  CHECK(contains(r.err, "needs a non-negative whole number, not \"two\""));
+  CHECK(contains(r.err, "option --step needs a whole number from 1 to 2147483647, not \"two\""));
   r = s.run("status extra");
   CHECK(r.code == 2);
   r = s.run("codegen a b");
@@ -348,4 +348,31 @@ TEST_CASE("a failing migration reports file, statement and message, and changes 
   CHECK(r.code == 1);
   CHECK(contains(r.err, "1_bad.sql (up) failed: no such table: missing [in: INSERT INTO missing VALUES (1);]"));
   CHECK(s.query("SELECT count(*) FROM sqlite_schema WHERE name = 't'") == strings{"0"});
+}
+
+TEST_CASE("--step must be a whole number from 1 to 2147483647 and --to a version: usage errors name flag and value") {
+  sandbox s;
+  REQUIRE(s.run("create").code == 0);
+  REQUIRE(s.run("codegen one").code == 0);
+  REQUIRE(s.run("migrate").code == 0);
+  // 4294967296 used to wrap to 0 in a cast to int, and the rollback did nothing with exit 0.
+  for (const std::string flag : {"--step ", "--step=", "-n"}) {
+    for (const std::string value : {"4294967296", "2147483648", "0", "-1", "+1", "99999999999999999999"}) {
+      for (const std::string command : {"rollback ", "migrate "}) {
+        CAPTURE(command + flag + value);
+        auto r = s.run(command + flag + value);
+        CHECK(r.code == 2);
+        CHECK(contains(r.err, "option --step needs a whole number from 1 to 2147483647, not \"" + value + "\""));
+      }
+    }
+  }
+  for (const std::string value : {"-1", "+5", " 5", "99999999999999999999", "1e3"}) {
+    CAPTURE(value);
+    auto r = s.run("rollback '--to=" + value + "'");
+    CHECK(r.code == 2);
+    CHECK(contains(r.err, "option --to needs a non-negative whole number, not \"" + value + "\""));
+  }
+  CHECK(s.query("SELECT count(*) FROM schema_migrations") == strings{"1"});
+  CHECK(s.run("rollback --step 2147483647").code == 0);
+  CHECK(s.query("SELECT count(*) FROM schema_migrations") == strings{"0"});
 }

@@ -13,15 +13,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "ash/core/error.hpp"
@@ -126,20 +129,33 @@ inline arguments parse(const std::string& command, const std::vector<std::string
   return out;
 }
 
-/// Reads an option as a whole number, or throws a usage error.
-inline std::optional<std::int64_t> integer_option(const arguments& a, std::string_view name) {
+/// Option `name` as a number from `min` to `max` written in decimal digits only (no sign, no
+/// spaces), or a usage error saying it `needs` one and naming the value given.
+inline std::optional<std::int64_t> number_option(const arguments& a, std::string_view name, std::int64_t min,
+                                                 std::int64_t max, std::string_view needs) {
   auto v = a.value(name);
   if (!v) return std::nullopt;
-  std::size_t used = 0;
   std::int64_t n = 0;
-  try {
-    n = std::stoll(*v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != v->size() || v->empty() || n < 0)
-    throw usage_error{"option --" + std::string(name) + " needs a non-negative whole number, not \"" + *v + "\""};
+  const char* end = v->data() + v->size();
+  const bool digits = !v->empty() && std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
+  const auto [stop, ec] = std::from_chars(v->data(), end, n);  // std::errc::result_out_of_range past int64
+  if (!digits || ec != std::errc{} || stop != end || n < min || n > max)
+    throw usage_error{"option --" + std::string(name) + " needs " + std::string(needs) + ", not \"" + *v + "\""};
   return n;
+}
+
+/// Reads an option holding a version (`--to`): a non-negative whole number.
+inline std::optional<std::int64_t> integer_option(const arguments& a, std::string_view name) {
+  return number_option(a, name, 0, std::numeric_limits<std::int64_t>::max(), "a non-negative whole number");
+}
+
+/// Reads an option holding a count of migrations (`--step`): 1 to the largest `int`, which is
+/// what `migrate_options::step` holds (a larger value used to wrap in the cast).
+inline std::optional<int> count_option(const arguments& a, std::string_view name) {
+  constexpr int max = std::numeric_limits<int>::max();
+  const auto n = number_option(a, name, 1, max, "a whole number from 1 to " + std::to_string(max));
+  if (!n) return std::nullopt;
+  return static_cast<int>(*n);
 }
 
 /// The text of `--help` for a command.
@@ -358,7 +374,7 @@ inline int run_migrations(const project& p, const arguments& a, console& io) {
   const bool quiet = a.has("quiet");
   migrate::migrate_options o;
   o.paths = migrations_paths(p, a);
-  if (auto n = integer_option(a, "step")) o.step = static_cast<int>(*n);
+  o.step = count_option(a, "step");
   o.to = integer_option(a, "to");
   o.strict_version_order = a.has("strict-version-order");
   o.log_sql = printer(io.out, a.has("log-sql"));
@@ -375,7 +391,7 @@ inline int rollback_task(const project& p, const arguments& a, console& io) {
   const bool quiet = a.has("quiet");
   migrate::rollback_options o;
   o.paths = migrations_paths(p, a);
-  if (auto n = integer_option(a, "step")) o.step = static_cast<int>(*n);
+  o.step = count_option(a, "step");
   o.to = integer_option(a, "to");
   o.all = a.has("all");
   if (o.all + a.has("step") + o.to.has_value() > 1) throw usage_error{"use one of --all, --step and --to"};
