@@ -376,3 +376,38 @@ TEST_CASE("--step must be a whole number from 1 to 2147483647 and --to a version
   CHECK(s.run("rollback --step 2147483647").code == 0);
   CHECK(s.query("SELECT count(*) FROM schema_migrations") == strings{"0"});
 }
+
+TEST_CASE("drop refuses a database path that is not a regular file, and then removes nothing") {
+  sandbox s;
+  auto refused = [&](const std::string& args, const std::string& input, const std::string& message) {
+    const auto r = s.run(args, 1, input);
+    CHECK(r.code == 1);
+    CHECK(contains(r.err, "refusing to drop db/fixture.db: " + message + "; nothing removed"));
+  };
+  SUBCASE("an empty directory at the database path") {
+    fs::create_directories(s.dir / "db/fixture.db");
+    refused("drop --force", "", "it is a directory, not a database file");
+    refused("drop", "y\n", "it is a directory, not a database file");  // before the question, too
+    CHECK(fs::is_directory(s.dir / "db/fixture.db"));
+  }
+  SUBCASE("a symbolic link at the database path") {
+    REQUIRE(s.run("create", 1, "", "DATABASE_PATH=db/real.db").code == 0);
+    fs::create_symlink("real.db", s.dir / "db/fixture.db");
+    refused("drop -f", "", "it is a symbolic link, not a database file");
+    CHECK(fs::is_symlink(s.dir / "db/fixture.db"));
+    CHECK(fs::is_regular_file(s.dir / "db/real.db"));
+  }
+  SUBCASE("a companion that is a directory") {
+    REQUIRE(s.run("create").code == 0);
+    fs::create_directories(s.dir / "db/fixture.db-wal");
+    refused("drop -f", "", "db/fixture.db-wal is a directory, not a file");
+    CHECK(fs::is_regular_file(s.dir / "db/fixture.db"));
+    CHECK(fs::is_directory(s.dir / "db/fixture.db-wal"));
+  }
+  SUBCASE("regular companions go with the database") {
+    REQUIRE(s.run("create").code == 0);
+    std::ofstream(s.dir / "db/fixture.db-journal") << "x";
+    CHECK(s.run("drop -f").code == 0);
+    CHECK(s.files("db").empty());
+  }
+}

@@ -239,12 +239,55 @@ inline int create_database(const project& p, bool quiet, console& io) {
 
 inline int create_task(const project& p, const arguments& a, console& io) { return create_database(p, a.has("quiet"), io); }
 
+/// What a file type is, in words: "a directory", "a symbolic link".
+inline std::string file_type_name(std::filesystem::file_type t) {
+  using std::filesystem::file_type;
+  switch (t) {
+    case file_type::regular: return "a regular file";
+    case file_type::directory: return "a directory";
+    case file_type::symlink: return "a symbolic link";
+    case file_type::block: return "a block device";
+    case file_type::character: return "a character device";
+    case file_type::fifo: return "a FIFO";
+    case file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+
+/// The type of what is at `path` itself (a symbolic link is not followed); not_found when
+/// nothing is there. Throws when it cannot be inspected.
+inline std::filesystem::file_type type_at(const std::string& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::symlink_status(path, ec);
+  if (st.type() == std::filesystem::file_type::not_found) return st.type();
+  if (ec) migrate::detail::fail("cannot inspect " + path + ": " + ec.message());
+  return st.type();
+}
+
+/// Deletes the database file and its companions. Only regular files are removed: a directory,
+/// a symbolic link or anything else at the database path, or at a companion's, makes it refuse
+/// before asking or removing anything.
 inline int drop_task(const project& p, const arguments& a, console& io) {
+  using std::filesystem::file_type;
   const std::string path = database_path(p);
   const bool quiet = a.has("quiet");
-  if (!std::filesystem::exists(path)) {
+  const file_type type = type_at(path);
+  if (type == file_type::not_found) {
     if (!quiet) io.out << "The database for " << p.repo_name << " has already been dropped (" << path << ")\n";
     return 0;
+  }
+  if (type != file_type::regular)
+    migrate::detail::fail("refusing to drop " + path + ": it is " + file_type_name(type) +
+                          ", not a database file; nothing removed");
+  std::vector<std::string> files{path};
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    const std::string companion = path + suffix;
+    const file_type t = type_at(companion);
+    if (t == file_type::not_found) continue;
+    if (t != file_type::regular)
+      migrate::detail::fail("refusing to drop " + path + ": " + companion + " is " + file_type_name(t) +
+                            ", not a file; nothing removed");
+    files.push_back(companion);
   }
   if (!a.has("force")) {
     if (!io.interactive) {
@@ -259,10 +302,10 @@ inline int drop_task(const project& p, const arguments& a, console& io) {
       return 1;
     }
   }
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+  for (const auto& file : files) {
     std::error_code ec;
-    std::filesystem::remove(path + suffix, ec);
-    if (ec) migrate::detail::fail("cannot remove " + path + suffix + ": " + ec.message());
+    std::filesystem::remove(file, ec);
+    if (ec) migrate::detail::fail("cannot remove " + file + ": " + ec.message());
   }
   if (!quiet) io.out << "The database for " << p.repo_name << " has been dropped (" << path << ")\n";
   return 0;
