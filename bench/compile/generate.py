@@ -143,17 +143,6 @@ struct statement {
   }
 };
 
-/// `%part%` with LIKE's wildcards escaped.
-std::string contains_pattern(const std::string& part) {
-  std::string p = "%";
-  for (char c : part) {
-    if (c == '%' || c == '_' || c == '\\\\') p += '\\\\';
-    p += c;
-  }
-  p += '%';
-  return p;
-}
-
 """)
     for name, table, fields in RESOURCES:
         out.append(f"struct {name} {{\n  std::int64_t id = 0;\n  std::string name;\n")
@@ -187,8 +176,8 @@ std::string contains_pattern(const std::string& part) {
                    f"  std::vector<{name}> rows;\n  while (st.step()) {{\n    {name} r;\n    read_{low}(st, r);\n    rows.push_back(std::move(r));\n  }}\n"
                    f"  st.reset();\n  return rows.size();\n}}\n")
         out.append(f"std::size_t query_{low}_b(sqlite3* db, const std::string& part, double max_{d}) {{\n"
-                   f"  static statement st(db, \"SELECT {col_list} FROM \\\"{table}\\\" WHERE (\\\"name\\\" LIKE ? ESCAPE '\\\\' OR \\\"{d}\\\" < ?) ORDER BY \\\"id\\\"\");\n"
-                   f"  st.bind(1, contains_pattern(part));\n  st.bind(2, max_{d});\n"
+                   f"  static statement st(db, \"SELECT {col_list} FROM \\\"{table}\\\" WHERE (instr(CAST(\\\"name\\\" AS BLOB), CAST(? AS BLOB)) > 0 OR \\\"{d}\\\" < ?) ORDER BY \\\"id\\\"\");\n"
+                   f"  st.bind(1, part);\n  st.bind(2, max_{d});\n"
                    f"  std::vector<{name}> rows;\n  while (st.step()) {{\n    {name} r;\n    read_{low}(st, r);\n    rows.push_back(std::move(r));\n  }}\n"
                    f"  st.reset();\n  return rows.size();\n}}\n\n")
     out.append("}  // namespace shop\n\nint main() {\n  using namespace shop;\n  sqlite3* db = nullptr;\n"

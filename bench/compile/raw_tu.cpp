@@ -61,17 +61,6 @@ struct statement {
   }
 };
 
-/// `%part%` with LIKE's wildcards escaped.
-std::string contains_pattern(const std::string& part) {
-  std::string p = "%";
-  for (char c : part) {
-    if (c == '%' || c == '_' || c == '\\') p += '\\';
-    p += c;
-  }
-  p += '%';
-  return p;
-}
-
 struct Customer {
   std::int64_t id = 0;
   std::string name;
@@ -194,8 +183,8 @@ std::size_t query_customer_a(sqlite3* db, const std::string& email, std::int64_t
   return rows.size();
 }
 std::size_t query_customer_b(sqlite3* db, const std::string& part, double max_credit) {
-  static statement st(db, "SELECT \"id\", \"name\", \"email\", \"credit\", \"visits\" FROM \"customers\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"credit\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"email\", \"credit\", \"visits\" FROM \"customers\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"credit\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_credit);
   std::vector<Customer> rows;
   while (st.step()) {
@@ -244,8 +233,8 @@ std::size_t query_order_a(sqlite3* db, const std::string& status, std::int64_t m
   return rows.size();
 }
 std::size_t query_order_b(sqlite3* db, const std::string& part, double max_total) {
-  static statement st(db, "SELECT \"id\", \"name\", \"status\", \"total\", \"lines\" FROM \"orders\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"total\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"status\", \"total\", \"lines\" FROM \"orders\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"total\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_total);
   std::vector<Order> rows;
   while (st.step()) {
@@ -296,8 +285,8 @@ std::size_t query_product_a(sqlite3* db, const std::string& sku, std::int64_t mi
   return rows.size();
 }
 std::size_t query_product_b(sqlite3* db, const std::string& part, double max_price) {
-  static statement st(db, "SELECT \"id\", \"name\", \"sku\", \"price\", \"stock\", \"active\" FROM \"products\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"price\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"sku\", \"price\", \"stock\", \"active\" FROM \"products\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"price\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_price);
   std::vector<Product> rows;
   while (st.step()) {
@@ -346,8 +335,8 @@ std::size_t query_invoice_a(sqlite3* db, const std::string& currency, std::int64
   return rows.size();
 }
 std::size_t query_invoice_b(sqlite3* db, const std::string& part, double max_amount) {
-  static statement st(db, "SELECT \"id\", \"name\", \"currency\", \"amount\", \"due_day\" FROM \"invoices\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"amount\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"currency\", \"amount\", \"due_day\" FROM \"invoices\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"amount\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_amount);
   std::vector<Invoice> rows;
   while (st.step()) {
@@ -398,8 +387,8 @@ std::size_t query_shipment_a(sqlite3* db, const std::string& carrier, std::int64
   return rows.size();
 }
 std::size_t query_shipment_b(sqlite3* db, const std::string& part, double max_weight) {
-  static statement st(db, "SELECT \"id\", \"name\", \"carrier\", \"weight\", \"parcels\", \"note\" FROM \"shipments\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"weight\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"carrier\", \"weight\", \"parcels\", \"note\" FROM \"shipments\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"weight\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_weight);
   std::vector<Shipment> rows;
   while (st.step()) {
@@ -448,8 +437,8 @@ std::size_t query_supplier_a(sqlite3* db, const std::string& country, std::int64
   return rows.size();
 }
 std::size_t query_supplier_b(sqlite3* db, const std::string& part, double max_rating) {
-  static statement st(db, "SELECT \"id\", \"name\", \"country\", \"rating\", \"lead_days\" FROM \"suppliers\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"rating\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"country\", \"rating\", \"lead_days\" FROM \"suppliers\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"rating\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_rating);
   std::vector<Supplier> rows;
   while (st.step()) {
@@ -500,8 +489,8 @@ std::size_t query_warehouse_a(sqlite3* db, const std::string& city, std::int64_t
   return rows.size();
 }
 std::size_t query_warehouse_b(sqlite3* db, const std::string& part, double max_area) {
-  static statement st(db, "SELECT \"id\", \"name\", \"city\", \"area\", \"docks\", \"open\" FROM \"warehouses\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"area\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"city\", \"area\", \"docks\", \"open\" FROM \"warehouses\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"area\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_area);
   std::vector<Warehouse> rows;
   while (st.step()) {
@@ -552,8 +541,8 @@ std::size_t query_employee_a(sqlite3* db, const std::string& role, std::int64_t 
   return rows.size();
 }
 std::size_t query_employee_b(sqlite3* db, const std::string& part, double max_salary) {
-  static statement st(db, "SELECT \"id\", \"name\", \"role\", \"salary\", \"level\", \"manager\" FROM \"employees\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"salary\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"role\", \"salary\", \"level\", \"manager\" FROM \"employees\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"salary\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_salary);
   std::vector<Employee> rows;
   while (st.step()) {
@@ -602,8 +591,8 @@ std::size_t query_coupon_a(sqlite3* db, const std::string& code, std::int64_t mi
   return rows.size();
 }
 std::size_t query_coupon_b(sqlite3* db, const std::string& part, double max_discount) {
-  static statement st(db, "SELECT \"id\", \"name\", \"code\", \"discount\", \"uses\" FROM \"coupons\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"discount\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"code\", \"discount\", \"uses\" FROM \"coupons\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"discount\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_discount);
   std::vector<Coupon> rows;
   while (st.step()) {
@@ -654,8 +643,8 @@ std::size_t query_review_a(sqlite3* db, const std::string& author, std::int64_t 
   return rows.size();
 }
 std::size_t query_review_b(sqlite3* db, const std::string& part, double max_stars) {
-  static statement st(db, "SELECT \"id\", \"name\", \"author\", \"stars\", \"helpful\", \"reply\" FROM \"reviews\" WHERE (\"name\" LIKE ? ESCAPE '\\' OR \"stars\" < ?) ORDER BY \"id\"");
-  st.bind(1, contains_pattern(part));
+  static statement st(db, "SELECT \"id\", \"name\", \"author\", \"stars\", \"helpful\", \"reply\" FROM \"reviews\" WHERE (instr(CAST(\"name\" AS BLOB), CAST(? AS BLOB)) > 0 OR \"stars\" < ?) ORDER BY \"id\"");
+  st.bind(1, part);
   st.bind(2, max_stars);
   std::vector<Review> rows;
   while (st.step()) {

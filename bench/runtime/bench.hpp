@@ -64,7 +64,7 @@ inline constexpr std::string_view get_sql =
 inline constexpr std::string_view filter_sql =
     R"(SELECT "id", "name", "status", "priority", "score" FROM "items" WHERE ("status" = ? AND "priority" > ?))";
 inline constexpr std::string_view contains_sql =
-    R"(SELECT "id", "name", "status", "priority", "score" FROM "items" WHERE "name" LIKE ? ESCAPE '\')";
+    R"(SELECT "id", "name", "status", "priority", "score" FROM "items" WHERE instr(CAST("name" AS BLOB), CAST(? AS BLOB)) > 0)";
 inline constexpr std::string_view update_sql = R"(UPDATE "items" SET "score" = ? WHERE "id" = ?)";
 
 /// Pragmas every library's connection gets, so all run under ash's defaults (WAL and
@@ -76,16 +76,6 @@ inline constexpr std::string_view common_pragmas = "PRAGMA foreign_keys=ON; PRAG
 inline constexpr std::string_view filter_status = "open";
 inline constexpr std::int64_t filter_priority = 5;
 inline constexpr std::string_view contains_needle = "42";
-
-/// `%needle%`, the LIKE pattern of a needle without wildcards.
-inline std::string percent_wrapped(std::string_view needle) {
-  std::string p;
-  p.reserve(needle.size() + 2);
-  p += '%';
-  p += needle;
-  p += '%';
-  return p;
-}
 
 /// Row `i` (1-based) of the table, deterministic.
 Item make_item(std::int64_t i);

@@ -64,8 +64,7 @@ class raw {
 
   std::vector<Item> contains(std::string_view needle) {
     sqlite3_stmt* s = prepare(contains_, contains_sql);
-    std::string pattern = percent_wrapped(needle);  // the needle has no wildcards to escape
-    sqlite3_bind_text(s, 1, pattern.data(), static_cast<int>(pattern.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, needle.data(), static_cast<int>(needle.size()), SQLITE_STATIC);
     return collect(s);
   }
 

@@ -17,7 +17,7 @@ constexpr const char* soci_get = R"(SELECT "id", "name", "status", "priority", "
 constexpr const char* soci_filter =
     R"(SELECT "id", "name", "status", "priority", "score" FROM "items" WHERE ("status" = :status AND "priority" > :priority))";
 constexpr const char* soci_contains =
-    R"(SELECT "id", "name", "status", "priority", "score" FROM "items" WHERE "name" LIKE :pattern ESCAPE '\')";
+    R"(SELECT "id", "name", "status", "priority", "score" FROM "items" WHERE instr(CAST("name" AS BLOB), CAST(:needle AS BLOB)) > 0)";
 constexpr const char* soci_update = R"(UPDATE "items" SET "score" = :score WHERE "id" = :id)";
 
 class soci_lib {
@@ -86,7 +86,7 @@ class soci_lib {
                                                      soci::into(row_priority_), soci::into(row_.score),
                                                      soci::use(text_arg_)));
     }
-    text_arg_ = percent_wrapped(needle);
+    text_arg_ = std::string(needle);
     return collect(*contains_);
   }
 

@@ -53,8 +53,8 @@ class sqlitecpp {
 
   std::vector<Item> contains(std::string_view needle) {
     SQLite::Statement& q = prepare(contains_, contains_sql);
-    std::string pattern = percent_wrapped(needle);
-    q.bindNoCopy(1, pattern);
+    const std::string text(needle);
+    q.bindNoCopy(1, text);
     return collect(q);
   }
 

@@ -189,35 +189,15 @@ inline constexpr bool is_val = false;
 template <class T>
 inline constexpr bool is_val<val<T>> = true;
 
-namespace detail {
-/// The LIKE pattern matching `text` anywhere, literally: `%text%` with `%`, `_` and `\` escaped
-/// by `\` (the SQL says `ESCAPE '\'`). Not a template: one copy serves every query.
-ASH_NOINLINE inline std::string contains_pattern(std::string_view text) {
-  std::string pattern;
-  pattern.reserve(text.size() + 2);
-  pattern += '%';
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  pattern += '%';
-  return pattern;
-}
-/// Appends the pattern of `contains` for `text` to a node's values: one copy for every query.
-ASH_NOINLINE inline void add_contains_pattern(param_list& values, std::string_view text) {
-  values.add().set_text_owned(contains_pattern(text));
-}
-}  // namespace detail
 
 /// How a text pattern operator matches.
 enum class match_kind {
   like,      ///< `a LIKE b`, case-sensitive, `%` and `_` are wildcards
   ilike,     ///< `LOWER(a) LIKE LOWER(b)`
-  contains,  ///< `a` contains `b` as plain text: wildcards escaped, `ESCAPE '\'`
+  contains,  ///< `a` contains `b` as plain text, byte for byte (`instr`)
 };
 
-/// `like`, `ilike` and `contains` of a text column or expression. The bound value of `contains`
-/// is the pattern `%text%`, with the text's wildcards escaped.
+/// `like`, `ilike` and `contains` of a text column or expression.
 template <match_kind K, class L, class R>
 struct match : detail::valued {
   using value_type = bool;
@@ -413,6 +393,33 @@ auto is_nil(X&& x) {
   return detail::make_node<nil_check<std::remove_cvref_t<X>>>(ASH_FWD(x));
 }
 
+namespace detail {
+/// Appends text `t` as an element of an `in` list: a JSON string in which NUL is carried as
+/// 0x01 0x03 and 0x01 as 0x01 0x02, which the SQL of `in` undoes (SQLite's JSON functions end
+/// a string at an escaped NUL). Not a template: one copy serves every query.
+ASH_NOINLINE inline void append_in_text(std::string& json, std::string_view t) {
+  if (t.find_first_of(std::string_view("\0\1", 2)) == std::string_view::npos) {
+    scoped_param p;
+    p.set_text_ref(t);
+    append_json(json, p);
+    return;
+  }
+  std::string carried;
+  carried.reserve(t.size() + 8);
+  for (char c : t) {
+    if (c == '\0' || c == '\1') {
+      carried += '\1';
+      carried += c == '\0' ? '\3' : '\2';
+    } else {
+      carried += c;
+    }
+  }
+  scoped_param p;
+  p.set_text_ref(carried);
+  append_json(json, p);
+}
+}  // namespace detail
+
 /// `in(x, values)`: x is one of the values (any number of them; the SQL text stays the same).
 template <expression X, class Range>
 auto in(X&& x, const Range& values) {
@@ -429,7 +436,8 @@ auto in(X&& x, const Range& values) {
     decltype(auto) value = detail::held_value<T>(v);
     scoped_param e;
     type_traits<T>::bind(value, e);
-    detail::append_json(json, e);
+    if constexpr (type_traits<T>::compare == compare_kind::text) detail::append_in_text(json, e.text());
+    else detail::append_json(json, e);
   }
   json += ']';
   n.values.add().set_text_owned(std::move(json));
@@ -459,24 +467,8 @@ template <expression X, class P>
 auto contains(X&& x, P&& text) {
   static_assert(textual<X> && textual<P>, "ash: contains needs a text field and a text value");
   static_assert((detail::check_textual<X>(), true));
-  using N = match<match_kind::contains, as_expr_t<X>, as_expr_t<P>>;
-  if constexpr (expression<P>) {
-    return detail::make_node<N>(ASH_FWD(x), ASH_FWD(text));
-  } else {
-    // A bound value: the pattern `%text%`, its wildcards escaped.
-    using H = typename as_expr_t<P>::value_type;
-    auto n = detail::make_node<N>(ASH_FWD(x));
-    if constexpr (std::is_same_v<H, std::string> || std::is_same_v<H, std::string_view>) {
-      // Plain text (a string, a view, a literal): its characters as they are, no param between.
-      detail::add_contains_pattern(n.values, std::string_view(text));
-    } else {
-      decltype(auto) value = detail::held_value<H>(ASH_FWD(text));
-      scoped_param raw;
-      type_traits<H>::bind(value, raw);
-      detail::add_contains_pattern(n.values, raw.text());
-    }
-    return n;
-  }
+  // Bound as it is: `instr` finds it byte for byte, with no wildcards to escape.
+  return detail::make_node<match<match_kind::contains, as_expr_t<X>, as_expr_t<P>>>(ASH_FWD(x), ASH_FWD(text));
 }
 
 /// `fragment<"? / ?">(a, b)`: SQL written by hand; each `?` is replaced by an argument

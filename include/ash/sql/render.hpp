@@ -120,7 +120,12 @@ struct node<in_list<X, T>> {
   static constexpr void render(text_writer& w) {
     render_operand<X>(w);
     if constexpr (case_insensitive<X>) w.put(" COLLATE NOCASE");
-    w.put(" IN (SELECT value FROM json_each(?))");
+    // SQLite's JSON functions end a string at an escaped NUL, so text elements carry NUL as
+    // 0x01 0x03 and 0x01 as 0x01 0x02 (ash::detail::append_in_element), undone here.
+    if constexpr (type_traits<T>::compare == compare_kind::text)
+      w.put(" IN (SELECT replace(replace(value, char(1, 3), char(0)), char(1, 2), char(1)) FROM json_each(?))");
+    else
+      w.put(" IN (SELECT value FROM json_each(?))");
   }
 };
 
@@ -137,20 +142,16 @@ struct node<match<K, L, R>> {
       w.put(") LIKE LOWER(");
       render_expr<R>(w);
       w.put(')');
-    } else if constexpr (is_val<R>) {
-      // contains with a bound value: the bound pattern is `%text%` with wildcards escaped.
-      constexpr bool ci = case_insensitive<L>;
-      if (ci) w.put("LOWER(");
-      render_operand<L>(w);
-      if (ci) w.put(')');
-      w.put(ci ? " LIKE LOWER(?) ESCAPE '\\'" : " LIKE ? ESCAPE '\\'");
     } else {
+      // contains: `instr` over the bytes (as blobs: over text it steps by UTF-8 characters), so
+      // a NUL byte or invalid UTF-8 in the text matches only itself (a LIKE pattern would end at
+      // a NUL), and no pattern length limit applies.
       constexpr bool ci = case_insensitive<L> || case_insensitive<R>;
-      w.put(ci ? "instr(LOWER(" : "instr(");
+      w.put(ci ? "instr(CAST(LOWER(" : "instr(CAST(");
       render_expr<L>(w);
-      w.put(ci ? "), LOWER(" : ", ");
+      w.put(ci ? ") AS BLOB), CAST(LOWER(" : " AS BLOB), CAST(");
       render_expr<R>(w);
-      w.put(ci ? ")) > 0" : ") > 0");
+      w.put(ci ? ") AS BLOB)) > 0" : " AS BLOB)) > 0");
     }
   }
 };
