@@ -20,6 +20,7 @@
 #include "ash/sqlite/statement_registry.hpp"
 #include "ash/detail/attributes.hpp"
 #include "ash/detail/clock.hpp"
+#include "ash/detail/sync.hpp"
 
 namespace ash::sqlite {
 
@@ -28,6 +29,14 @@ struct open_options {
   bool read_only = false;
   std::chrono::milliseconds busy_timeout{5000};
   bool wal = true;  ///< journal_mode=WAL (ignored for in-memory databases)
+  /// Under WAL, for a connection that writes: a PASSIVE checkpoint runs after a commit once the
+  /// WAL holds this many pages (SQLite's `wal_autocheckpoint`; 0 turns checkpoints off).
+  int wal_autocheckpoint = 1000;
+  /// Under WAL, for a connection that writes: once the WAL passes this many bytes after a commit,
+  /// a RESTART checkpoint runs (waiting up to `busy_timeout` for readers to move on), so the next
+  /// write starts the WAL from its beginning; `journal_size_limit` then cuts the file back to
+  /// this size. Without it, readers that never all stop at once keep the WAL growing. 0: no bound.
+  std::int64_t wal_size_limit = 64 << 20;
 };
 
 /// One statement as the debug log sees it.
@@ -82,9 +91,33 @@ class logger {
   const ops* ops_ = nullptr;
 };
 
-/// Whether `path` names an in-memory database (":memory:", "", or a `mode=memory` URI).
+/// Whether `path` names an in-memory database: ":memory:", "", a `file::memory:` URI, or a
+/// `file:` URI with `mode=memory`.
 ASH_ONCE inline bool is_memory_path(std::string_view path) {
-  return path.empty() || path == ":memory:" || path.find("mode=memory") != std::string_view::npos;
+  if (path.empty() || path == ":memory:") return true;
+  if (path.substr(0, 5) != "file:") return false;
+  return path.substr(5, 8) == ":memory:" || path.find("mode=memory") != std::string_view::npos;
+}
+
+/// The path a read-only connection opens for `path`: a `file:` URI's `mode=` parameter is made
+/// `mode=ro` (SQLite refuses a URI whose mode asks for more than the open flags allow, so a
+/// `mode=rwc` URI would make every reader fail); anything else is returned as it is.
+ASH_ONCE inline std::string read_only_path(std::string_view path) {
+  std::string out(path);
+  if (path.substr(0, 5) != "file:") return out;
+  const std::size_t query = out.find('?');
+  if (query == std::string::npos) return out;
+  for (std::size_t i = query; i < out.size();) {
+    const std::size_t start = i + 1;
+    std::size_t end = out.find('&', start);
+    if (end == std::string::npos) end = out.size();
+    if (out.compare(start, 5, "mode=") == 0) {
+      out.replace(start + 5, end - start - 5, "ro");
+      end = start + 7;
+    }
+    i = end;
+  }
+  return out;
 }
 
 /// Turns an SQLite failure into an `ash::error`, naming the column where SQLite's message does.
@@ -129,7 +162,15 @@ ASH_COLD inline ash::error error_from_sqlite(sqlite3* db, int rc, std::string_vi
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED: e.kind = error_kind::busy; break;
-    default: e.kind = error_kind::database; break;
+    default:
+      e.kind = error_kind::database;
+      if (db && e.message == "LIKE or GLOB pattern too complex") {
+        e.kind = error_kind::invalid_attribute;
+        e.message.assign("the LIKE pattern is longer than SQLite's limit of ")
+            .append(std::to_string(sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, -1)))
+            .append(" bytes (SQLITE_LIMIT_LIKE_PATTERN_LENGTH)");
+      }
+      break;
   }
   return e;
 }
@@ -163,28 +204,43 @@ class connection {
  public:
   /// Opens `path` (a file, ":memory:", or a `file:` URI) and applies the safe defaults:
   /// WAL (files only), foreign_keys=ON, busy_timeout, case_sensitive_like=ON,
-  /// synchronous=NORMAL under WAL. Throws `ash::exception` if the file cannot be opened.
+  /// synchronous=NORMAL under WAL, and the WAL bound of `opts`. Throws `ash::exception` if the
+  /// file cannot be opened or is not a database; nothing is left open then.
   ASH_ONCE connection(const std::string& path, const open_options& opts = {}) : path_(path) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     flags |= opts.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(path.empty() ? ":memory:" : path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) open_failed(rc);
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, static_cast<int>(opts.busy_timeout.count()));
-    if (opts.wal && !opts.read_only && !is_memory_path(path)) exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
-    exec("PRAGMA foreign_keys=ON; PRAGMA case_sensitive_like=ON");
+    try {
+      sqlite3_extended_result_codes(db_, 1);
+      sqlite3_busy_timeout(db_, static_cast<int>(opts.busy_timeout.count()));
+      if (opts.wal && !opts.read_only && !is_memory_path(path)) {
+        exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+        bound_wal(opts);
+      }
+      exec("PRAGMA foreign_keys=ON; PRAGMA case_sensitive_like=ON");
+    } catch (...) {
+      close();  // a corrupt or locked file fails here, after the open: close its handle too
+      throw;
+    }
   }
 
   connection(connection&& o) noexcept
-      : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.path_)), slots_(std::exchange(o.slots_, nullptr)),
-        slot_count_(std::exchange(o.slot_count_, 0)), logger_(std::move(o.logger_)) {}
+      : db_(std::exchange(o.db_, nullptr)), slots_(std::exchange(o.slots_, nullptr)),
+        slot_limit_(std::exchange(o.slot_limit_, 0)), slot_count_(std::exchange(o.slot_count_, 0)),
+        log_on_(o.log_on_.load(ash::detail::order::relaxed)), in_transaction_(std::exchange(o.in_transaction_, false)),
+        aborted_(std::exchange(o.aborted_, nullptr)), path_(std::move(o.path_)), logger_(std::move(o.logger_)) {}
   connection& operator=(connection&& o) noexcept {
     if (this != &o) {
       close();
       db_ = std::exchange(o.db_, nullptr);
-      path_ = std::move(o.path_);
       slots_ = std::exchange(o.slots_, nullptr);
+      slot_limit_ = std::exchange(o.slot_limit_, 0);
       slot_count_ = std::exchange(o.slot_count_, 0);
+      log_on_.store(o.log_on_.load(ash::detail::order::relaxed), ash::detail::order::relaxed);
+      in_transaction_ = std::exchange(o.in_transaction_, false);
+      aborted_ = std::exchange(o.aborted_, nullptr);
+      path_ = std::move(o.path_);
       logger_ = std::move(o.logger_);
     }
     return *this;
@@ -197,26 +253,42 @@ class connection {
   /// Runs one or more statements with no parameters and no result rows.
   /// Throws `ash::exception` with SQLite's message and the text on failure.
   ASH_COLD void exec(std::string_view sql) {
+    if (aborted_) throw_aborted();
     std::string text(sql);
     char* msg = nullptr;
     auto start = std::chrono::steady_clock::now();
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &msg);
     sqlite3_free(msg);
-    if (logger_) log(sql, {}, start, sqlite3_changes64(db_), rc == SQLITE_OK);
+    if (logging()) log(sql, {}, start, sqlite3_changes64(db_), rc == SQLITE_OK);
     if (rc != SQLITE_OK) throw_error(rc, sql);
   }
 
-  /// The prepared statement of `text`, prepared on first use on this connection, reset and
-  /// ready to bind. Throws (and logs the failure) if its SQL does not compile.
-  sqlite3_stmt* slot(statement_text& text) {
-    const std::uint32_t id = text.id();
-    if (id < slot_count_ && slots_[id]) [[likely]]
-      return slots_[id];
-    return prepare_slot(id, text.sql);
+  /// Takes the prepared statement of `text` out of its slot on this connection (preparing it on
+  /// first use), reset and ready to bind; `give_back` returns it. While it is out, the same text
+  /// run again on this connection (a nested query in a row callback) gets a statement of its
+  /// own, so the running one is never reset under its caller. Throws (and logs the failure) if
+  /// its SQL does not compile, or if this connection's transaction was rolled back by SQLite.
+  sqlite3_stmt* take_slot(std::uint32_t id, std::string_view sql) {
+    if (id < slot_limit_) [[likely]] {
+      if (sqlite3_stmt* s = slots_[id]) [[likely]] {
+        slots_[id] = nullptr;
+        return s;
+      }
+    }
+    return prepare_slot(id, sql);
+  }
+  /// Puts a statement taken with `take_slot(id, ...)` back, or finalises it if the slot was
+  /// filled meanwhile (by a nested run of the same text).
+  void give_back(std::uint32_t id, sqlite3_stmt* s) noexcept {
+    if (!slots_[id]) [[likely]]
+      slots_[id] = s;
+    else
+      sqlite3_finalize(s);
   }
 
   /// Prepares a statement the caller owns (finalise with `sqlite3_finalize`).
   sqlite3_stmt* prepare(std::string_view sql, unsigned flags = 0) {
+    if (aborted_) throw_aborted();
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &s, nullptr);
     if (rc != SQLITE_OK) throw_error(rc, sql);
@@ -232,8 +304,17 @@ class connection {
     }
   }
 
-  void set_logger(logger l) { logger_ = std::move(l); }
-  bool logging() const noexcept { return static_cast<bool>(logger_); }
+  /// Sets where this connection's statements are logged, and turns the log on if `l` is not
+  /// empty. Call before other threads use the connection; to switch the log while they do, use
+  /// `enable_log`, which is safe at any time.
+  void set_logger(logger l) {
+    logger_ = std::move(l);
+    log_on_.store(static_cast<bool>(logger_), ash::detail::order::relaxed);
+  }
+  /// Turns the log on or off (on only if a logger is set); safe while other threads run
+  /// statements on this connection: the logger itself is never replaced under them.
+  void enable_log(bool on) noexcept { log_on_.store(on && logger_, ash::detail::order::relaxed); }
+  bool logging() const noexcept { return log_on_.load(ash::detail::order::relaxed); }
   void log(std::string_view sql, std::span<const param> params, std::chrono::steady_clock::time_point start,
            std::int64_t rows, bool ok) const {
     if (!logger_) return;
@@ -241,18 +322,45 @@ class connection {
   }
 
   /// Throws the error of a failed call on this connection. Out of line: a failure check is then
-  /// only a call.
-  [[noreturn]] ASH_COLD ASH_NOINLINE void throw_error(int rc, std::string_view sql) const {
-    throw ash::exception(error_from_sqlite(db_, rc, sql));
+  /// only a call. Inside a transaction (`begin_transaction`), a failure after which SQLite has
+  /// rolled the whole transaction back (disk full, I/O error, out of memory, an interrupt, a
+  /// trigger's `RAISE(ROLLBACK)`) marks it aborted: see `transaction_aborted`.
+  [[noreturn]] ASH_COLD ASH_NOINLINE void throw_error(int rc, std::string_view sql) {
+    ash::error e = error_from_sqlite(db_, rc, sql);
+    if (in_transaction_ && !aborted_ && sqlite3_get_autocommit(db_) != 0) {
+      e.message.append(" (SQLite rolled back the whole transaction: nothing in it will be committed)");
+      aborted_ = new ash::error(e);
+      slot_limit_ = 0;  // every statement now goes through prepare_slot, which throws
+    }
+    throw ash::exception(std::move(e));
   }
 
   std::int64_t last_insert_rowid() const noexcept { return sqlite3_last_insert_rowid(db_); }
   std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
   bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
 
+  /// Tells the connection that a transaction has begun on it (the caller ran `BEGIN`), so that
+  /// a rollback by SQLite itself is noticed (see `throw_error`).
+  void begin_transaction() noexcept { in_transaction_ = true; }
+  /// Tells the connection that its transaction is over (committed or rolled back); clears the
+  /// aborted state.
+  void end_transaction() noexcept {
+    in_transaction_ = false;
+    delete std::exchange(aborted_, nullptr);
+    slot_limit_ = slot_count_;
+  }
+  /// The error that made SQLite roll back the current transaction, or null. While it is set,
+  /// every statement on this connection, and the commit, throws it again: nothing after it can
+  /// run in autocommit by mistake, and the caller learns why the transaction is gone.
+  const ash::error* transaction_aborted() const noexcept { return aborted_; }
+  /// Throws the error of `transaction_aborted()`.
+  [[noreturn]] ASH_COLD ASH_NOINLINE void throw_aborted() const { throw ash::exception(*aborted_); }
+
  private:
-  /// The first use of slot `id` on this connection.
+  /// The first use of slot `id` on this connection, a nested use while its statement runs, or
+  /// any use after the transaction was aborted.
   ASH_COLD sqlite3_stmt* prepare_slot(std::uint32_t id, std::string_view sql) {
+    if (aborted_) throw_aborted();
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     if (rc != SQLITE_OK) {
@@ -260,8 +368,35 @@ class connection {
       throw_error(rc, sql);
     }
     if (id >= slot_count_) grow_slots(id + 16);
-    slots_[id] = s;
     return s;
+  }
+
+  /// Sets the WAL checkpoint policy of `opts` on a connection that writes.
+  ASH_ONCE void bound_wal(const open_options& opts) {
+    if (opts.wal_size_limit > 0) {
+      std::string pragma = "PRAGMA journal_size_limit=" + std::to_string(opts.wal_size_limit);
+      exec(pragma);
+    }
+    sqlite3_stmt* s = prepare("PRAGMA page_size");
+    std::int64_t page = 4096;
+    if (sqlite3_step(s) == SQLITE_ROW) page = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    // The hook's two page counts travel in its context pointer: nothing to keep alive.
+    const std::uint64_t passive = static_cast<std::uint32_t>(opts.wal_autocheckpoint > 0 ? opts.wal_autocheckpoint : 0);
+    const std::uint64_t restart =
+        opts.wal_size_limit > 0 ? static_cast<std::uint32_t>(opts.wal_size_limit / (page > 0 ? page : 4096) + 1) : 0;
+    sqlite3_wal_hook(db_, &wal_hook, reinterpret_cast<void*>(static_cast<std::uintptr_t>(passive | (restart << 32))));
+  }
+  /// After each commit: SQLite's automatic checkpoint, and the RESTART one past the size bound.
+  ASH_COLD static int wal_hook(void* context, sqlite3* db, const char* schema, int pages) {
+    const auto bounds = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(context));
+    const auto passive = static_cast<std::uint32_t>(bounds), restart = static_cast<std::uint32_t>(bounds >> 32);
+    const auto n = static_cast<std::uint32_t>(pages);
+    if (restart != 0 && n >= restart)
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    else if (passive != 0 && n >= passive)
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;  // a checkpoint that could not finish is tried again after a later commit
   }
 
   /// Throws the error of a failed open, after closing the handle SQLite gives even then.
@@ -279,7 +414,8 @@ class connection {
     clear_slots();
     delete[] slots_;
     slots_ = nullptr;
-    slot_count_ = 0;
+    slot_limit_ = slot_count_ = 0;
+    delete std::exchange(aborted_, nullptr);
     if (db_) sqlite3_close_v2(db_);
     db_ = nullptr;
   }
@@ -292,12 +428,17 @@ class connection {
     delete[] slots_;
     slots_ = grown;
     slot_count_ = n;
+    if (!aborted_) slot_limit_ = n;
   }
 
   sqlite3* db_ = nullptr;
+  sqlite3_stmt** slots_ = nullptr;  ///< prepared statements by slot id (null: not prepared yet, or taken)
+  std::size_t slot_limit_ = 0;      ///< slots the fast path may use: `slot_count_`, or 0 while aborted
+  std::size_t slot_count_ = 0;      ///< the size of `slots_`
+  ash::detail::atomic<bool> log_on_{false};
+  bool in_transaction_ = false;        ///< a transaction begun with `begin_transaction` is open
+  ash::error* aborted_ = nullptr;      ///< see `transaction_aborted`
   std::string path_;
-  sqlite3_stmt** slots_ = nullptr;  ///< prepared statements by slot id (null: not prepared yet)
-  std::size_t slot_count_ = 0;
   logger logger_;
 };
 
@@ -305,9 +446,9 @@ class connection {
 using row_callback = void (*)(void* context, sqlite3_stmt* row);
 
 /// Runs one statement: takes its slot, binds, steps, hands each row to `on_row(context, stmt)`
-/// (which is null for writes), and resets the statement whatever happens. With `single_row`
-/// it stops after the first row (a lookup by key needs no step to SQLITE_DONE). Returns the rows
-/// seen (with `on_row`) or the rows the statement changed (without).
+/// (which is null for writes), and resets the statement and gives it back whatever happens.
+/// With `single_row` it stops after the first row (a lookup by key needs no step to
+/// SQLITE_DONE). Returns the rows seen (with `on_row`) or the rows the statement changed (without).
 ///
 /// This is the one place statements run, and it is not a template: each query shape adds only
 /// its small row reader to a program, not another copy of this loop.
@@ -315,12 +456,18 @@ using row_callback = void (*)(void* context, sqlite3_stmt* row);
 /// that failed has changed nothing (SQLite statements are atomic).
 inline std::int64_t execute(connection& c, statement_text& text, std::span<const param> params, row_callback on_row,
                             void* context, bool single_row = false) {
-  sqlite3_stmt* s = c.slot(text);
+  const std::uint32_t id = text.id();
   const std::string_view sql = text.sql;
+  sqlite3_stmt* s = c.take_slot(id, sql);
   struct reset_guard {
+    connection& c;
+    std::uint32_t id;
     sqlite3_stmt* s;
-    ~reset_guard() { sqlite3_reset(s); }
-  } g{s};
+    ~reset_guard() {
+      sqlite3_reset(s);
+      c.give_back(id, s);
+    }
+  } g{c, id, s};
   const bool logging = c.logging();
   std::chrono::steady_clock::time_point start;
   if (logging) start = std::chrono::steady_clock::now();

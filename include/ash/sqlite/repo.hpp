@@ -48,6 +48,14 @@ struct config {
   std::chrono::milliseconds busy_timeout{5000};
   bool log_sql = false;  ///< log every statement with its values and time
   logger log = {};       ///< where the log goes (default: standard error)
+  /// Under WAL, a PASSIVE checkpoint after a commit once the WAL holds this many pages
+  /// (SQLite's `wal_autocheckpoint`).
+  int wal_autocheckpoint = 1000;
+  /// Under WAL, the size past which a commit is followed by a RESTART checkpoint, which waits
+  /// (up to `busy_timeout`) for readers to move on so that the WAL starts over, and to which
+  /// `journal_size_limit` cuts the file back. Bounds the WAL under reads that never all stop at
+  /// once; 0 leaves it unbounded. See docs/reliability.md.
+  std::int64_t wal_size_limit = 64 << 20;
 
   /// This config with the environment's overrides applied.
   ASH_ONCE config with_environment() const {
@@ -131,6 +139,21 @@ inline const void* this_thread_token() noexcept {
   return &token;
 }
 
+/// A pooled reader that a thread holds, in the stack of the thread's holds.
+struct held_reader {
+  const void* owner = nullptr;    ///< the repo the reader is of
+  connection* reader = nullptr;
+  held_reader* below = nullptr;   ///< the thread's hold before this one
+};
+/// The top of the calling thread's stack of held readers.
+inline constinit thread_local held_reader* reader_holds = nullptr;
+/// The reader of `repo` that the calling thread holds, or null.
+inline connection* reader_held_for(const void* repo) noexcept {
+  for (held_reader* h = reader_holds; h; h = h->below)
+    if (h->owner == repo) return h->reader;
+  return nullptr;
+}
+
 /// The statement of an SQL text constant (a `static_text` with static storage).
 template <const auto& Text>
 struct text_slot {
@@ -195,9 +218,13 @@ class repo {
   ASH_ONCE explicit repo(const config& c) : config_(c.with_environment()) {
     open_options w;
     w.busy_timeout = config_.busy_timeout;
+    w.wal_autocheckpoint = config_.wal_autocheckpoint;
+    w.wal_size_limit = config_.wal_size_limit;
     writer_.emplace(config_.database, w);
     memory_ = is_memory_path(config_.database);
-    if (config_.log_sql) writer_->set_logger(logger_of());
+    log_on_.store(config_.log_sql);
+    writer_->set_logger(logger_of());
+    writer_->enable_log(config_.log_sql);
     // Readers are opened on demand, into room made for all of them now (so the addresses handed
     // out stay valid), with the list of free ones after it. Last: nothing after it can throw.
     if (const auto n = static_cast<std::size_t>(config_.pool_size))
@@ -213,14 +240,16 @@ class repo {
 
   const config& settings() const noexcept { return config_; }
 
-  /// Turns the SQL log on or off for every connection of this repo.
+  /// Turns the SQL log on or off for every connection of this repo. Safe while other threads
+  /// run statements: each connection's logger is set once, and this only flips their switches.
   void log_sql(bool on) {
     std::lock_guard lock(pool_mutex_);
-    config_.log_sql = on;
-    auto l = on ? logger_of() : logger{};
-    writer_->set_logger(l);
-    for (std::size_t i = 0; i < reader_count_; ++i) readers_[i].set_logger(l);
+    log_on_.store(on);
+    writer_->enable_log(on);
+    for (std::size_t i = 0; i < reader_count_; ++i) readers_[i].enable_log(on);
   }
+  /// Whether the SQL log is on.
+  bool logging_sql() const noexcept { return log_on_.load(); }
 
   // --- reads -------------------------------------------------------------------------------------------------
 
@@ -475,19 +504,20 @@ class repo {
       }
     } else {
       writer_hold hold(*this);
-      writer_->exec("BEGIN IMMEDIATE");
-      try {
-        if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
-          fn();
-          writer_->exec("COMMIT");
-        } else {
-          decltype(auto) out = fn();
-          writer_->exec("COMMIT");
-          return out;
-        }
-      } catch (...) {
-        if (writer_->in_transaction()) writer_->exec("ROLLBACK");
-        throw;
+      begin();
+      // Ends the transaction on every path: after the commit, or with a rollback if `fn` or the
+      // commit threw (unless SQLite already rolled it back).
+      struct end_guard {
+        repo& r;
+        ~end_guard() { r.end(); }
+      } guard{*this};
+      if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+        fn();
+        commit();
+      } else {
+        decltype(auto) out = fn();
+        commit();
+        return out;
       }
     }
   }
@@ -573,7 +603,12 @@ class repo {
 
   /// Borrows a reader for a scope: a pooled read-only connection, or the writer (held) inside a
   /// transaction, for in-memory databases, and with no pool.
-  class reader_hold {
+  ///
+  /// A thread that already holds a pooled reader of this repo (a query run from the row callback
+  /// of `each`) uses that one again: waiting for a second could wait for ever, for a reader held
+  /// by a thread that waits too, or by itself with a pool of one. The holds of a thread form a
+  /// stack (`detail::reader_holds`), searched from the top.
+  class reader_hold : detail::held_reader {
    public:
     explicit reader_hold(repo& r) : repo_(r) {
       if (r.owns_writer()) {
@@ -582,14 +617,24 @@ class repo {
         r.lock_writer();
         locked_ = true;
         conn_ = &*r.writer_;
+      } else if (connection* held = detail::reader_held_for(&r)) [[unlikely]] {
+        conn_ = held;
       } else {
         conn_ = r.acquire_reader();
         pooled_ = true;
+        owner = &r;
+        reader = conn_;
+        below = detail::reader_holds;
+        detail::reader_holds = this;
       }
     }
     ~reader_hold() {
-      if (pooled_) repo_.release_reader(conn_);
-      else if (locked_) repo_.unlock_writer();
+      if (pooled_) {
+        detail::reader_holds = below;
+        repo_.release_reader(conn_);
+      } else if (locked_) {
+        repo_.unlock_writer();
+      }
     }
     reader_hold(const reader_hold&) = delete;
     reader_hold& operator=(const reader_hold&) = delete;
@@ -602,10 +647,34 @@ class repo {
     bool locked_ = false;
   };
 
+  /// `BEGIN IMMEDIATE` on the writer, which then watches for SQLite rolling the transaction
+  /// back by itself (connection::begin_transaction).
+  ASH_ONCE void begin() {
+    writer_->exec("BEGIN IMMEDIATE");
+    writer_->begin_transaction();
+    depth_ = 0;
+  }
+  /// `COMMIT`; throws the error that aborted the transaction, if SQLite rolled it back.
+  ASH_ONCE void commit() { writer_->exec("COMMIT"); }
+  /// Rolls back what is still open (after a failure) and ends the transaction.
+  ASH_ONCE void end() noexcept {
+    if (writer_->in_transaction()) sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    writer_->end_transaction();
+    depth_ = 0;
+  }
+
   enum class savepoint_step { open, release, roll_back };
   /// Opens a savepoint one level deeper, or releases (or rolls back and releases) the innermost
   /// one: `ash_sp_<depth>`. Not a template, so a transaction's callable adds none of this code.
   ASH_ONCE void savepoint(savepoint_step step) {
+    if (writer_->transaction_aborted() && step != savepoint_step::open) {
+      // SQLite rolled the transaction back, savepoints and all: nothing to release or roll back.
+      // A release fails with the error that aborted it, never "no such savepoint" (and the
+      // caller then rolls the savepoint back, which only forgets it).
+      if (step == savepoint_step::release) writer_->throw_aborted();
+      --depth_;
+      return;
+    }
     const int level = step == savepoint_step::open ? depth_ + 1 : depth_;
     std::string sql;
     ash::detail::string_writer w{sql};
@@ -683,9 +752,10 @@ class repo {
         open_options o;
         o.read_only = true;
         o.busy_timeout = config_.busy_timeout;
-        connection* c = ::new (static_cast<void*>(readers_ + reader_count_)) connection(config_.database, o);
+        connection* c = ::new (static_cast<void*>(readers_ + reader_count_)) connection(read_only_path(config_.database), o);
         ++reader_count_;
-        if (config_.log_sql) c->set_logger(logger_of());
+        c->set_logger(logger_of());
+        c->enable_log(log_on_.load());
         return c;
       }
       waiters_.fetch_add(1);
@@ -1260,6 +1330,7 @@ class repo {
   std::mutex writer_mutex_;
   ash::detail::atomic<const void*> owner_{nullptr};  ///< `detail::this_thread_token()` of the thread holding the writer
   int depth_ = 0;
+  ash::detail::atomic<bool> log_on_{false};
   std::mutex pool_mutex_;
   // Plain arrays rather than `std::vector`s: this header is in every translation unit, and the
   // vectors' growth code, never needed here, cost each its instantiation.
