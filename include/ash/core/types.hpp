@@ -112,6 +112,21 @@ namespace detail {
   e.message.assign("stored value '").append(text).append("' is not a valid ").append(type);
   throw ash::exception(std::move(e));
 }
+/// A stored integer that the field's type cannot hold.
+[[noreturn]] ASH_COLD ASH_NOINLINE inline void stored_integer_out_of_range(std::int64_t v, int bits, bool is_signed) {
+  ash::error e;
+  e.kind = error_kind::invalid_attribute;
+  e.message.assign("stored value ").append(std::to_string(v)).append(" does not fit in the field's ");
+  e.message.append(std::to_string(bits)).append(is_signed ? "-bit signed integer" : "-bit unsigned integer");
+  throw ash::exception(std::move(e));
+}
+/// A value that cannot be bound (`invalid_attribute`): `what` says why.
+[[noreturn]] ASH_COLD ASH_NOINLINE inline void unbindable_value(std::string message) {
+  ash::error e;
+  e.kind = error_kind::invalid_attribute;
+  e.message = std::move(message);
+  throw ash::exception(std::move(e));
+}
 inline constexpr char hex_digits[] = "0123456789abcdef";
 constexpr int hex_value(char c) {
   return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
@@ -188,7 +203,15 @@ struct type_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<
   static constexpr std::string_view migration_type = "bigint";
   static constexpr compare_kind compare = compare_kind::numeric;
   static void bind(T v, param& p) noexcept { p.set_int(static_cast<std::int64_t>(v)); }
-  static T read_int(std::int64_t v) noexcept { return static_cast<T>(v); }
+  /// A stored value the type cannot hold is an error, not a silent truncation. (A 64-bit
+  /// unsigned value is stored as the signed integer of the same bits and read back as it was.)
+  static T read_int(std::int64_t v) {
+    if constexpr (sizeof(T) < 8) {
+      if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) || v > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+        [[unlikely]] detail::stored_integer_out_of_range(v, static_cast<int>(sizeof(T) * 8), std::is_signed_v<T>);
+    }
+    return static_cast<T>(v);
+  }
   static std::string sql_default(T v) {
     return detail::write_string([&](auto& w) { write_sql_integer(w, v); });
   }
@@ -461,12 +484,29 @@ inline std::optional<utc_datetime> parse_iso8601(std::string_view s) noexcept {
   return utc_datetime{std::chrono::microseconds{seconds * 1000000 + frac}};
 }
 
+/// The earliest and latest instants the stored form holds: years 0000 to 9999, as in
+/// AshSqlite, whose ISO-8601 text sorts as the instants do only with four-digit years.
+inline constexpr utc_datetime min_stored_datetime{std::chrono::microseconds{detail::days_from_civil(0, 1, 1) * 86400000000LL}};
+inline constexpr utc_datetime max_stored_datetime{std::chrono::microseconds{detail::days_from_civil(10000, 1, 1) * 86400000000LL - 1}};
+
+namespace detail {
+[[noreturn]] ASH_COLD ASH_NOINLINE inline void datetime_out_of_range(utc_datetime v) {
+  unbindable_value("value " + std::to_string(v.time_since_epoch().count()) +
+                   " (microseconds since 1970) is outside the years 0000 to 9999 that a timestamp is stored in");
+}
+}  // namespace detail
+
 template <>
 struct type_traits<utc_datetime> {
   static constexpr storage_class storage = storage_class::text;
   static constexpr std::string_view migration_type = "utc_datetime_usec";
   static constexpr compare_kind compare = compare_kind::exact;
+  static constexpr bool checked_bind = true;  ///< bind may refuse a value (`invalid_attribute`)
+  /// Throws `ash::exception` (invalid_attribute) for an instant outside the years 0000 to 9999
+  /// (`utc_datetime::max()` among them): its text would read back as another instant.
   static void bind(utc_datetime v, param& p) {
+    if (v < min_stored_datetime || v > max_stored_datetime) [[unlikely]]
+      detail::datetime_out_of_range(v);
     char buf[27];
     write_iso8601(v, buf);
     p.set_text_copy({buf, 27});
@@ -517,12 +557,26 @@ constexpr std::optional<E> enum_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+namespace detail {
+[[noreturn]] ASH_COLD ASH_NOINLINE inline void unlisted_enum_value(std::string_view type, long long v) {
+  unbindable_value("value " + std::to_string(v) + " is not one of the values ASH_ENUM lists for " + std::string(type));
+}
+}  // namespace detail
+
 template <named_enum E>
 struct type_traits<E> {
   static constexpr storage_class storage = storage_class::text;
   static constexpr std::string_view migration_type = "text";
   static constexpr compare_kind compare = compare_kind::exact;
-  static void bind(E v, param& p) noexcept { p.set_text_ref(enum_name(v)); }
+  static constexpr bool checked_bind = true;  ///< bind may refuse a value (`invalid_attribute`)
+  /// Throws `ash::exception` (invalid_attribute) for a value `ASH_ENUM` does not list: it has no
+  /// stored name (binding it as NULL would lose it silently).
+  static void bind(E v, param& p) {
+    const std::string_view name = enum_name(v);
+    if (name.data() == nullptr) [[unlikely]]
+      detail::unlisted_enum_value(enum_names<E>::type_name, static_cast<long long>(v));
+    p.set_text_ref(name);
+  }
   static E read_text(std::string_view v) {
     if (auto e = enum_from_name<E>(v)) return *e;
     detail::bad_stored_value(enum_names<E>::type_name, v);

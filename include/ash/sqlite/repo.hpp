@@ -820,7 +820,7 @@ class repo {
   template <class R>
   static void bind_key(param* p, const R& record) {
     [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((bind_value(get_field<info<R>::primary_key[J]>(record), p[J])), ...);
+      ((bind_field<R, info<R>::primary_key[J]>(record, p[J])), ...);
     }(std::make_index_sequence<info<R>::primary_key.size()>{});
   }
 
@@ -1068,7 +1068,7 @@ class repo {
     param_array<n> params;
     std::size_t k = 0;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((info<R>::generated(I) ? void() : bind_value(record.*field_at<R, I>::member, params[k++])), ...);
+      ((info<R>::generated(I) ? void() : bind_field<R, I>(record, params[k++])), ...);
     }(std::make_index_sequence<n>{});
     std::int64_t rowid = 0;
     write(detail::text_slot<sql>::text, std::span<const param>(params.items, k), &rowid);
@@ -1267,7 +1267,7 @@ class repo {
     static constexpr auto& sql = ash::sql::update_sql<R, Table, fields[J]...>;
     constexpr std::size_t nk = info<R>::primary_key.size();
     param_array<sizeof...(J) + nk> params;
-    ((bind_value(get_field<fields[J]>(record), params[J])), ...);
+    ((bind_field<R, fields[J]>(record, params[J])), ...);
     bind_key(params.items + sizeof...(J), original);
     write_keyed<R, A>(detail::text_slot<sql>::text, std::span<const param>(params.items, sizeof...(J) + nk));
   }

@@ -24,6 +24,7 @@ struct type_traits<date> {
   static constexpr storage_class storage = storage_class::text;
   static constexpr std::string_view migration_type = "date";
   static constexpr compare_kind compare = compare_kind::exact;
+  static constexpr bool checked_bind = true;  ///< bind may refuse a value (`invalid_attribute`)
   /// Throws `ash::exception` (invalid_attribute) for a date that does not exist, such as a
   /// default-constructed one: it could not be read back.
   static void bind(date v, param& p) {
