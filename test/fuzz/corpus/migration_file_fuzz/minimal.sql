@@ -1,0 +1,4 @@
+-- +up
+SELECT 1;
+-- +down
+SELECT 2;
