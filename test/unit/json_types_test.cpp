@@ -121,6 +121,12 @@ TEST_CASE("stored text that is not the JSON a field expects is an invalid_attrib
   CHECK_THROWS_AS((void)repo.read(ash::query<jt::Doc>()), ash::exception);
 }
 
+TEST_CASE("a JSON number that Boost.JSON reads as NaN is not a valid stored double (found by the fuzzer)") {
+  // NaN would be stored back as null, which reads as no valid element.
+  CHECK_THROWS_AS(ash::type_traits<std::vector<double>>::read_text("[0e999]"), ash::exception);
+  CHECK(ash::type_traits<std::vector<double>>::read_text("[0.5, 1e300]") == std::vector<double>{0.5, 1e300});
+}
+
 TEST_CASE("a date that does not exist is refused when written, and nothing is written") {
   test::temp_dir dir;
   jt::Repo repo{{.database = dir.file("days.db")}};

@@ -223,6 +223,9 @@ TEST_CASE("the ISO-8601 parser accepts the stored forms and rejects malformed te
   CHECK_FALSE(ash::parse_iso8601("2026-01-01"));
   CHECK_FALSE(ash::parse_iso8601("2026-13-01T10:00:00Z"));
   CHECK_FALSE(ash::parse_iso8601("2026-02-30T10:00:00Z"));
+  // A leap second at the very end of 9999 would be an instant in year 10000 (found by the fuzzer).
+  CHECK(ash::parse_iso8601("9999-12-31T23:59:59.999999Z") == ash::max_stored_datetime);
+  CHECK_FALSE(ash::parse_iso8601("9999-12-31T23:59:60Z"));
   CHECK_FALSE(ash::parse_iso8601("2026-01-01T24:00:00Z"));
   CHECK_FALSE(ash::parse_iso8601("2026-01-01T10:00:00.Z"));
   CHECK_FALSE(ash::parse_iso8601("2026-01-01T10:00:00+02:00"));

@@ -436,6 +436,11 @@ constexpr civil_date civil_from_days(long long days) noexcept {
 }
 }  // namespace detail
 
+/// The earliest and latest instants the stored form holds: years 0000 to 9999, as in
+/// AshSqlite, whose ISO-8601 text sorts as the instants do only with four-digit years.
+inline constexpr utc_datetime min_stored_datetime{std::chrono::microseconds{detail::days_from_civil(0, 1, 1) * 86400000000LL}};
+inline constexpr utc_datetime max_stored_datetime{std::chrono::microseconds{detail::days_from_civil(10000, 1, 1) * 86400000000LL - 1}};
+
 /// Writes the 27-character ISO-8601 form of `t` to `out`.
 inline void write_iso8601(utc_datetime t, char* out) noexcept {
   constexpr long long us_per_day = 86400000000LL;
@@ -481,13 +486,10 @@ inline std::optional<utc_datetime> parse_iso8601(std::string_view s) noexcept {
   std::string_view rest = s.substr(i);
   if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return std::nullopt;
   const long long seconds = ((detail::days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + se;
-  return utc_datetime{std::chrono::microseconds{seconds * 1000000 + frac}};
+  const utc_datetime t{std::chrono::microseconds{seconds * 1000000 + frac}};
+  if (t > max_stored_datetime) return std::nullopt;  // a leap second at the end of 9999 is in year 10000
+  return t;
 }
-
-/// The earliest and latest instants the stored form holds: years 0000 to 9999, as in
-/// AshSqlite, whose ISO-8601 text sorts as the instants do only with four-digit years.
-inline constexpr utc_datetime min_stored_datetime{std::chrono::microseconds{detail::days_from_civil(0, 1, 1) * 86400000000LL}};
-inline constexpr utc_datetime max_stored_datetime{std::chrono::microseconds{detail::days_from_civil(10000, 1, 1) * 86400000000LL - 1}};
 
 namespace detail {
 [[noreturn]] ASH_COLD ASH_NOINLINE inline void datetime_out_of_range(utc_datetime v) {

@@ -45,7 +45,9 @@ T element_from_json(const boost::json::value& v, std::string_view whole) {
       return tt::read_int(static_cast<std::int64_t>(v.get_uint64()));
     if (v.is_bool()) return tt::read_int(v.get_bool() ? 1 : 0);
   } else if constexpr (tt::storage == storage_class::real) {
-    if (v.is_double()) return tt::read_real(v.get_double());
+    // Boost.JSON reads some out-of-range numbers (`0e999`) as NaN, which would be stored back as
+    // null: not a value this field can hold.
+    if (v.is_double() && v.get_double() == v.get_double()) return tt::read_real(v.get_double());
     if (v.is_int64()) return tt::read_real(static_cast<double>(v.get_int64()));
   } else if constexpr (tt::storage == storage_class::text) {
     if (v.is_string()) return tt::read_text(std::string_view(v.get_string().data(), v.get_string().size()));
