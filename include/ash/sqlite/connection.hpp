@@ -254,6 +254,13 @@ class connection {
   /// Throws `ash::exception` with SQLite's message and the text on failure.
   ASH_COLD void exec(std::string_view sql) {
     if (aborted_) throw_aborted();
+    if (sql.find('\0') != std::string_view::npos) {  // sqlite3_exec would stop there, silently
+      ash::error e;
+      e.kind = error_kind::usage;
+      e.message.assign("SQL text contains a NUL byte at offset ").append(std::to_string(sql.find('\0')));
+      e.sql.assign(sql.substr(0, sql.find('\0')));
+      throw ash::exception(std::move(e));
+    }
     std::string text(sql);
     char* msg = nullptr;
     auto start = std::chrono::steady_clock::now();
