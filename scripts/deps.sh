@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages ash_sqlite builds with, if any is missing (needs root).
 set -euo pipefail
 packages=(meson ninja-build pkg-config g++ clang-14 python3
-          libboost1.81-dev libboost-json1.81-dev libsqlite3-dev libfmt-dev doctest-dev)
+          libboost1.81-dev libboost-json1.81-dev libsqlite3-dev libfmt-dev doctest-dev
+          libclang-rt-14-dev)  # libclang-rt: the libFuzzer runtime of the fuzz targets (clang builds)
 if [ "${ASH_BENCH_DEPS:-1}" = 1 ]; then
   packages+=(libsqlitecpp-dev libsoci-dev time)  # the peers the benchmarks compare against; GNU time
 fi
