@@ -88,13 +88,14 @@ TEST_CASE("an interrupted write inside a transaction: nothing of it is committed
   Repo repo({.database = dir.file("interrupt.db")});
   repo.create_table<Entry>();
   std::string error;
+  int armed = 1;
   try {
     repo.transaction([&] {
       (void)repo.insert(Entry{0, 1, 1, 1, "a"});
-      repo.with_writer([](ash::sqlite::connection& c) {
-        // Interrupt the next statement once it has run a few VM steps.
-        sqlite3_progress_handler(c.handle(), 1, [](void* armed) { return *static_cast<int*>(armed) ? (*static_cast<int*>(armed) = 0, 1) : 0; },
-                                 new int{1});  // leaked on purpose: one int for the test
+      repo.with_writer([&](ash::sqlite::connection& c) {
+        // Interrupt the next statement at its first progress callback, once.
+        sqlite3_progress_handler(
+            c.handle(), 1, [](void* a) { return *static_cast<int*>(a) ? (*static_cast<int*>(a) = 0, 1) : 0; }, &armed);
       });
       auto r = repo.try_create<Entry>(ash::set(e.writer, 1), ash::set(e.seq, 2));
       CHECK_FALSE(r.ok());
