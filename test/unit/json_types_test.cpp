@@ -1,6 +1,8 @@
 // Fields stored as JSON TEXT: arrays of any storable type and maps; and dates that cannot exist.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include <ash/ash.hpp>
 #include <ash/core/schema_of.hpp>
 #include <ash/types/date.hpp>
@@ -121,10 +123,26 @@ TEST_CASE("stored text that is not the JSON a field expects is an invalid_attrib
   CHECK_THROWS_AS((void)repo.read(ash::query<jt::Doc>()), ash::exception);
 }
 
-TEST_CASE("a JSON number that Boost.JSON reads as NaN is not a valid stored double (found by the fuzzer)") {
-  // NaN would be stored back as null, which reads as no valid element.
-  CHECK_THROWS_AS(ash::type_traits<std::vector<double>>::read_text("[0e999]"), ash::exception);
-  CHECK(ash::type_traits<std::vector<double>>::read_text("[0.5, 1e300]") == std::vector<double>{0.5, 1e300});
+TEST_CASE("stored JSON doubles read back exactly as written, though Boost.JSON 1.81 rounds some (found by the fuzzer)") {
+  using doubles = ash::type_traits<std::vector<double>>;
+  // Boost.JSON reads 0e999 as NaN and rounds long mantissas to a neighbouring double.
+  CHECK(doubles::read_text("[0e999]") == std::vector<double>{0.0});
+  CHECK(doubles::read_text("[2222222222222222222222221.5, -0, 1]") ==
+        std::vector<double>{2222222222222222222222221.5, -0.0, 1.0});
+  CHECK(doubles::read_text("[0.5, 1e300]") == std::vector<double>{0.5, 1e300});
+  for (double d : {2.2222222222222224e24, 0.1, 5e-324, 1.7976931348623157e308, 123456789.123456789, 9223372603854733312.0}) {
+    CAPTURE(d);
+    ash::scoped_param p;
+    doubles::bind({d}, p);
+    CHECK(doubles::read_text(p.text()) == std::vector<double>{d});
+  }
+  // Inside maps too, after strings that hold numbers and escaped quotes.
+  auto m = ash::type_traits<ash::json_map>::read_text(R"({"s": "1.5 \" 7", "a": [2222222222222222222222221.5], "n": 3})");
+  CHECK(m.at("a").as_array().at(0).as_double() == 2222222222222222222222221.5);
+  CHECK(m.at("n").as_int64() == 3);
+  CHECK(m.at("s").as_string() == "1.5 \" 7");
+  // Infinity (written 9e999) stays infinity.
+  CHECK(doubles::read_text("[9e999]") == std::vector<double>{std::numeric_limits<double>::infinity()});
 }
 
 TEST_CASE("a date that does not exist is refused when written, and nothing is written") {

@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,11 +28,60 @@ using json_map = boost::json::object;
 
 namespace detail {
 
+/// The number tokens of JSON text, in document order (text inside strings skipped).
+inline std::vector<std::string_view> json_number_tokens(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      ++i;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      const std::size_t start = i;
+      while (i < text.size() && (text[i] == '-' || text[i] == '+' || text[i] == '.' || text[i] == 'e' || text[i] == 'E' ||
+                                 (text[i] >= '0' && text[i] <= '9')))
+        ++i;
+      out.push_back(text.substr(start, i - start));
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+/// Replaces each double of `v` by `std::from_chars`'s reading of its token (`tokens[next]`...):
+/// false if the tokens and the numbers do not pair up (then the rest is left as it was).
+inline bool reread_doubles(boost::json::value& v, const std::vector<std::string_view>& tokens, std::size_t& next) {
+  if (v.is_array()) {
+    for (auto& e : v.get_array())
+      if (!reread_doubles(e, tokens, next)) return false;
+  } else if (v.is_object()) {
+    for (auto& kv : v.get_object())
+      if (!reread_doubles(kv.value(), tokens, next)) return false;
+  } else if (v.is_number()) {
+    if (next >= tokens.size()) return false;
+    const std::string_view t = tokens[next++];
+    if (v.is_double()) {
+      double d = 0;
+      const auto r = std::from_chars(t.data(), t.data() + t.size(), d);
+      if (r.ec == std::errc() && r.ptr == t.data() + t.size()) v = d;  // out of range (9e999): Boost's infinity stays
+    }
+  }
+  return true;
+}
+
 /// Parses stored JSON text; throws `ash::exception` (invalid_attribute) if it is not JSON.
+///
+/// Doubles are read again from their text with `std::from_chars`: Boost.JSON 1.81 rounds some
+/// (long mantissas, large exponents) to a neighbouring double and reads `0e999` as NaN, so a
+/// stored double would not read back as it was written. (A duplicate key, which Boost keeps
+/// once, leaves the numbers after it as Boost read them.)
 inline boost::json::value parse_stored_json(std::string_view text, std::string_view type) {
   std::error_code ec;
   boost::json::value v = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
   if (ec) bad_stored_value(type, text);
+  std::size_t next = 0;
+  reread_doubles(v, json_number_tokens(text), next);
   return v;
 }
 
@@ -49,6 +99,8 @@ T element_from_json(const boost::json::value& v, std::string_view whole) {
     // null: not a value this field can hold.
     if (v.is_double() && v.get_double() == v.get_double()) return tt::read_real(v.get_double());
     if (v.is_int64()) return tt::read_real(static_cast<double>(v.get_int64()));
+    // A whole double past INT64_MAX is written as its digits, which Boost.JSON reads as uint64.
+    if (v.is_uint64()) return tt::read_real(static_cast<double>(v.get_uint64()));
   } else if constexpr (tt::storage == storage_class::text) {
     if (v.is_string()) return tt::read_text(std::string_view(v.get_string().data(), v.get_string().size()));
   }
