@@ -243,3 +243,33 @@ TEST_CASE("the WAL stays bounded under a writer and readers that never all stop"
   CHECK(unbounded > 4 * limit);
   CHECK(bounded_peak < 2 * limit);
 }
+
+TEST_CASE("commits inside each's callback past the WAL bound do not wait for the thread's own reader") {
+  test::temp_dir dir;
+  Repo repo({.database = dir.file("own_reader.db"), .wal_size_limit = 256 << 10});
+  fill(repo, 3);
+  const std::string note(4000, 'n');
+  std::int64_t seq = 100;
+  // The callback's reader holds the WAL as it was: a RESTART checkpoint cannot finish until the
+  // each ends, and must not make each commit wait busy_timeout (5 s) for it.
+  bounded(30s, "commits inside each past the WAL bound", [&] {
+    repo.each(ash::query<Entry>().filter(e.seq == 1), [&](Entry&&) {
+      for (int k = 0; k < 100; ++k) (void)repo.insert(Entry{0, 2, ++seq, 0, note});
+    });
+  });
+  CHECK(test::scalar_int(repo, "SELECT count(*) FROM entries WHERE writer = 2") == 100);
+  // Once the each is over, the next commits start the WAL over.
+  for (int k = 0; k < 80; ++k) (void)repo.insert(Entry{0, 3, ++seq, 0, note});
+  std::error_code ec;
+  CHECK(std::filesystem::file_size(dir.file("own_reader.db") + "-wal", ec) <= std::uintmax_t{512} << 10);
+}
+
+TEST_CASE("a statement that fails to compile is not logged while the log is off") {
+  std::atomic<int> logged{0};
+  Repo repo({.database = ":memory:", .log = [&](const ash::sqlite::log_entry&) { ++logged; }});
+  CHECK_THROWS_AS((void)repo.read(ash::query<Entry>()), ash::exception);  // no table
+  CHECK(logged == 0);
+  repo.log_sql(true);
+  CHECK_THROWS_AS((void)repo.count(ash::query<Entry>()), ash::exception);
+  CHECK(logged == 1);
+}

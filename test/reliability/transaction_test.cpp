@@ -141,3 +141,54 @@ TEST_CASE("a full disk inside a transaction: all of it or none of it, never the 
   }
   CHECK(test::scalar_int(repo, "SELECT count(*) FROM entries WHERE seq > " + std::to_string(failed_at)) == 0);
 }
+
+TEST_CASE("a transaction that begins as a savepoint (inside with_writer, or reading :memory:) is watched too") {
+  test::temp_dir dir;
+  auto check = [](Repo& repo, auto&& around) {
+    repo.create_table<Entry>();
+    add_rollback_trigger(repo);
+    std::string first, later, at_end;
+    around([&] {
+      try {
+        repo.transaction([&] {
+          (void)repo.insert(Entry{0, 1, 1, 1, "a"});
+          auto r = repo.try_create<Entry>(ash::set(e.writer, 1), ash::set(e.seq, 2), ash::set(e.amount, -1));
+          REQUIRE_FALSE(r.ok());
+          first = r.error().message;
+          try {
+            (void)repo.insert(Entry{0, 1, 3, 3, "c"});
+          } catch (const ash::exception& ex) {
+            later = ex.error().message;
+          }
+        });
+      } catch (const ash::exception& ex) {
+        at_end = ex.error().message;
+      }
+    });
+    CHECK(first.find("refused by trigger") != std::string::npos);
+    CHECK(later == first);
+    CHECK(at_end == first);
+    const std::string ours = "SELECT count(*) FROM entries WHERE writer < 9";
+    CHECK(test::scalar_int(repo, ours) == 0);
+    // And a transaction after it works as usual.
+    around([&] { repo.transaction([&] { (void)repo.insert(Entry{0, 2, 1, 1, "after"}); }); });
+    CHECK(test::scalar_int(repo, ours) == 1);
+  };
+  SUBCASE("inside with_writer") {
+    Repo repo({.database = dir.file("with_writer.db")});
+    check(repo, [&](auto&& fn) { repo.with_writer([&](ash::sqlite::connection&) { fn(); }); });
+  }
+  SUBCASE("inside each on :memory:") {
+    Repo repo({.database = ":memory:"});
+    repo.create_table<Entry>();
+    (void)repo.insert(Entry{0, 9, 1, 1, "outer"});
+    check(repo, [&](auto&& fn) {
+      // SQLite's rollback also aborts the outer read (SQLITE_ABORT_ROLLBACK): each then throws.
+      try {
+        repo.each(ash::query<Entry>().filter(e.writer == 9), [&](Entry&&) { fn(); });
+      } catch (const ash::exception& ex) {
+        CHECK(std::string(ex.what()).find("abort") != std::string::npos);
+      }
+    });
+  }
+}

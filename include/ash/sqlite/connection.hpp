@@ -33,7 +33,7 @@ struct open_options {
   /// WAL holds this many pages (SQLite's `wal_autocheckpoint`; 0 turns checkpoints off).
   int wal_autocheckpoint = 1000;
   /// Under WAL, for a connection that writes: once the WAL passes this many bytes after a commit,
-  /// a RESTART checkpoint runs (waiting up to `busy_timeout` for readers to move on), so the next
+  /// a RESTART checkpoint runs (waiting up to 50 ms for readers to move on, then backing off), so the next
   /// write starts the WAL from its beginning; `journal_size_limit` then cuts the file back to
   /// this size. Without it, readers that never all stop at once keep the WAL growing. 0: no bound.
   std::int64_t wal_size_limit = 64 << 20;
@@ -229,7 +229,8 @@ class connection {
       : db_(std::exchange(o.db_, nullptr)), slots_(std::exchange(o.slots_, nullptr)),
         slot_limit_(std::exchange(o.slot_limit_, 0)), slot_count_(std::exchange(o.slot_count_, 0)),
         log_on_(o.log_on_.load(ash::detail::order::relaxed)), in_transaction_(std::exchange(o.in_transaction_, false)),
-        aborted_(std::exchange(o.aborted_, nullptr)), path_(std::move(o.path_)), logger_(std::move(o.logger_)) {}
+        aborted_(std::exchange(o.aborted_, nullptr)), wal_(std::exchange(o.wal_, nullptr)), path_(std::move(o.path_)),
+        logger_(std::move(o.logger_)) {}
   connection& operator=(connection&& o) noexcept {
     if (this != &o) {
       close();
@@ -240,6 +241,7 @@ class connection {
       log_on_.store(o.log_on_.load(ash::detail::order::relaxed), ash::detail::order::relaxed);
       in_transaction_ = std::exchange(o.in_transaction_, false);
       aborted_ = std::exchange(o.aborted_, nullptr);
+      wal_ = std::exchange(o.wal_, nullptr);
       path_ = std::move(o.path_);
       logger_ = std::move(o.logger_);
     }
@@ -346,6 +348,8 @@ class connection {
   std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
   bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
 
+  /// Whether a transaction begun with `begin_transaction` is open (and not yet ended).
+  bool tracking_transaction() const noexcept { return in_transaction_; }
   /// Tells the connection that a transaction has begun on it (the caller ran `BEGIN`), so that
   /// a rollback by SQLite itself is noticed (see `throw_error`).
   void begin_transaction() noexcept { in_transaction_ = true; }
@@ -371,12 +375,31 @@ class connection {
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     if (rc != SQLITE_OK) {
-      log(sql, {}, std::chrono::steady_clock::now(), 0, false);  // the log sees failures to prepare too
+      if (logging()) log(sql, {}, std::chrono::steady_clock::now(), 0, false);  // the log sees failures to prepare too
       throw_error(rc, sql);
     }
-    if (id >= slot_count_) grow_slots(id + 16);
+    if (id >= slot_count_) {
+      try {
+        grow_slots(id + 16);
+      } catch (...) {
+        sqlite3_finalize(s);
+        throw;
+      }
+    }
     return s;
   }
+
+  /// The WAL checkpoint policy of a connection that writes (the WAL hook's context; on the heap,
+  /// so that it stays where it is when the connection moves).
+  struct wal_policy {
+    int passive = 0;      ///< pages after which a commit runs a PASSIVE checkpoint (0: never)
+    int restart = 0;      ///< pages past which a commit runs a RESTART checkpoint (0: never)
+    int next_restart = 0; ///< pages at which the next RESTART is tried (later after one that timed out)
+    int busy_ms = 0;      ///< the connection's busy timeout, restored after a RESTART
+  };
+  /// How long a RESTART checkpoint waits for readers: their current statements, not a long
+  /// `each` (the committing thread's own, perhaps), which would stall every commit.
+  static constexpr int restart_wait_ms = 50;
 
   /// Sets the WAL checkpoint policy of `opts` on a connection that writes.
   ASH_ONCE void bound_wal(const open_options& opts) {
@@ -388,21 +411,27 @@ class connection {
     std::int64_t page = 4096;
     if (sqlite3_step(s) == SQLITE_ROW) page = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
-    // The hook's two page counts travel in its context pointer: nothing to keep alive.
-    const std::uint64_t passive = static_cast<std::uint32_t>(opts.wal_autocheckpoint > 0 ? opts.wal_autocheckpoint : 0);
-    const std::uint64_t restart =
-        opts.wal_size_limit > 0 ? static_cast<std::uint32_t>(opts.wal_size_limit / (page > 0 ? page : 4096) + 1) : 0;
-    sqlite3_wal_hook(db_, &wal_hook, reinterpret_cast<void*>(static_cast<std::uintptr_t>(passive | (restart << 32))));
+    if (page <= 0) page = 4096;
+    wal_ = new wal_policy;
+    wal_->passive = opts.wal_autocheckpoint > 0 ? opts.wal_autocheckpoint : 0;
+    const std::int64_t restart = opts.wal_size_limit > 0 ? opts.wal_size_limit / page + 1 : 0;
+    wal_->restart = wal_->next_restart = static_cast<int>(restart < INT32_MAX ? restart : INT32_MAX);
+    wal_->busy_ms = static_cast<int>(opts.busy_timeout.count());
+    sqlite3_wal_hook(db_, &wal_hook, wal_);
   }
   /// After each commit: SQLite's automatic checkpoint, and the RESTART one past the size bound.
+  /// A RESTART that finds readers still busy after `restart_wait_ms` is tried again once the WAL
+  /// has grown by another quarter of the bound.
   ASH_COLD static int wal_hook(void* context, sqlite3* db, const char* schema, int pages) {
-    const auto bounds = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(context));
-    const auto passive = static_cast<std::uint32_t>(bounds), restart = static_cast<std::uint32_t>(bounds >> 32);
-    const auto n = static_cast<std::uint32_t>(pages);
-    if (restart != 0 && n >= restart)
-      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
-    else if (passive != 0 && n >= passive)
+    auto& w = *static_cast<wal_policy*>(context);
+    if (w.restart != 0 && pages >= w.next_restart) {
+      sqlite3_busy_timeout(db, restart_wait_ms);
+      const int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      sqlite3_busy_timeout(db, w.busy_ms);
+      w.next_restart = rc == SQLITE_OK ? w.restart : pages + (w.restart / 4 > 0 ? w.restart / 4 : 1);
+    } else if (w.passive != 0 && pages >= w.passive) {
       sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
     return SQLITE_OK;  // a checkpoint that could not finish is tried again after a later commit
   }
 
@@ -425,6 +454,7 @@ class connection {
     delete std::exchange(aborted_, nullptr);
     if (db_) sqlite3_close_v2(db_);
     db_ = nullptr;
+    delete std::exchange(wal_, nullptr);  // after the close: the hook's context
   }
 
   /// Makes room for `n` slots (new ones empty). A plain array rather than a `std::vector`: this
@@ -445,6 +475,7 @@ class connection {
   ash::detail::atomic<bool> log_on_{false};
   bool in_transaction_ = false;        ///< a transaction begun with `begin_transaction` is open
   ash::error* aborted_ = nullptr;      ///< see `transaction_aborted`
+  wal_policy* wal_ = nullptr;          ///< the WAL hook's policy (writers under WAL only)
   std::string path_;
   logger logger_;
 };

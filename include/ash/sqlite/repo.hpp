@@ -52,7 +52,7 @@ struct config {
   /// (SQLite's `wal_autocheckpoint`).
   int wal_autocheckpoint = 1000;
   /// Under WAL, the size past which a commit is followed by a RESTART checkpoint, which waits
-  /// (up to `busy_timeout`) for readers to move on so that the WAL starts over, and to which
+  /// (up to 50 ms, then backing off) for readers to move on so that the WAL starts over, and to which
   /// `journal_size_limit` cuts the file back. Bounds the WAL under reads that never all stop at
   /// once; 0 leaves it unbounded. See docs/reliability.md.
   std::int64_t wal_size_limit = 64 << 20;
@@ -658,9 +658,18 @@ class repo {
   ASH_ONCE void commit() { writer_->exec("COMMIT"); }
   /// Rolls back what is still open (after a failure) and ends the transaction.
   ASH_ONCE void end() noexcept {
-    if (writer_->in_transaction()) sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (writer_->in_transaction()) {
+      try {
+        writer_->exec("ROLLBACK");  // logged, as every statement is
+      } catch (...) {
+      }
+      // A ROLLBACK that failed (an I/O error) is tried once more: the next user of the writer
+      // must not find this transaction still open.
+      if (writer_->in_transaction()) sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
     writer_->end_transaction();
     depth_ = 0;
+    savepoint_began_ = 0;
   }
 
   enum class savepoint_step { open, release, roll_back };
@@ -673,8 +682,12 @@ class repo {
       // caller then rolls the savepoint back, which only forgets it).
       if (step == savepoint_step::release) writer_->throw_aborted();
       --depth_;
+      savepoint_closed();
       return;
     }
+    // A savepoint opened outside a transaction (on the writer a callback already holds: in
+    // with_writer, or reading :memory:) begins one, watched as BEGIN's are, until it closes.
+    const bool begins = step == savepoint_step::open && !writer_->in_transaction();
     const int level = step == savepoint_step::open ? depth_ + 1 : depth_;
     std::string sql;
     ash::detail::string_writer w{sql};
@@ -696,6 +709,19 @@ class repo {
     }
     writer_->exec(sql);  // if it throws, the depth stays as it was
     depth_ = step == savepoint_step::open ? level : level - 1;
+    if (begins) {
+      writer_->begin_transaction();
+      savepoint_began_ = level;
+    } else if (step != savepoint_step::open) {
+      savepoint_closed();
+    }
+  }
+  /// Ends the watch of a transaction that a savepoint began, once that savepoint is closed.
+  void savepoint_closed() noexcept {
+    if (savepoint_began_ != 0 && depth_ < savepoint_began_) {
+      writer_->end_transaction();
+      savepoint_began_ = 0;
+    }
   }
 
   /// `create_table<R>()` rendered at run time: one function for every resource, whose table it
@@ -1330,6 +1356,7 @@ class repo {
   std::mutex writer_mutex_;
   ash::detail::atomic<const void*> owner_{nullptr};  ///< `detail::this_thread_token()` of the thread holding the writer
   int depth_ = 0;
+  int savepoint_began_ = 0;  ///< the savepoint level that began the current transaction (0: BEGIN did, or none)
   ash::detail::atomic<bool> log_on_{false};
   std::mutex pool_mutex_;
   // Plain arrays rather than `std::vector`s: this header is in every translation unit, and the

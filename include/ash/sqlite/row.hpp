@@ -78,7 +78,10 @@ void bind_field(const Rec& record, param& p) {
 /// `wrong_kind` unless column `c` holds a whole number stored as a REAL (which an integer field
 /// reads as it is).
 ASH_COLD ASH_NOINLINE inline void check_integer_column(sqlite3_stmt* s, int c, std::string_view type) {
-  if (sqlite3_column_type(s, c) == SQLITE_FLOAT && sqlite3_column_double(s, c) == static_cast<double>(sqlite3_column_int64(s, c)))
+  // (A REAL of 2^63 or more reads as INT64_MAX, whose double is 2^63 again: out of range too.)
+  const double d = sqlite3_column_double(s, c);
+  if (sqlite3_column_type(s, c) == SQLITE_FLOAT && d >= -0x1p63 && d < 0x1p63 &&
+      d == static_cast<double>(sqlite3_column_int64(s, c)))
     return;
   wrong_kind(s, c, type);
 }
