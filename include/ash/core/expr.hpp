@@ -436,7 +436,7 @@ auto in(X&& x, const Range& values) {
     decltype(auto) value = detail::held_value<T>(v);
     scoped_param e;
     type_traits<T>::bind(value, e);
-    if constexpr (type_traits<T>::compare == compare_kind::text) detail::append_in_text(json, e.text());
+    if constexpr (type_traits<T>::storage == storage_class::text) detail::append_in_text(json, e.text());
     else detail::append_json(json, e);
   }
   json += ']';
