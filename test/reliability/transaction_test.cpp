@@ -18,6 +18,34 @@ void add_rollback_trigger(Repo& repo) {
 
 std::int64_t entries(Repo& repo) { return test::scalar_int(repo, "SELECT count(*) FROM entries"); }
 
+/// The messages of a transaction that inserts a row, has the trigger refuse the next (caught,
+/// as the try_ forms invite), and carries on with a third: of the refusal, of the write after
+/// it, and of what `transaction` threw.
+struct refused_run {
+  std::string first, later, at_end;
+};
+refused_run run_refused_transaction(Repo& repo) {
+  refused_run out;
+  try {
+    repo.transaction([&] {
+      (void)repo.insert(Entry{0, 1, 1, 1, "a"});
+      auto r = repo.try_create<Entry>(ash::set(e.writer, 1), ash::set(e.seq, 2), ash::set(e.amount, -1));
+      REQUIRE_FALSE(r.ok());
+      out.first = r.error().message;
+      // The caller carries on: this must not commit on its own.
+      try {
+        (void)repo.insert(Entry{0, 1, 3, 3, "c"});
+      } catch (const ash::exception& ex) {
+        out.later = ex.error().message;
+      }
+      (void)repo.get<Entry>(std::int64_t{1});  // reads fail the same way (they would see the rolled-back state)
+    });
+  } catch (const ash::exception& ex) {
+    out.at_end = ex.error().message;
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("a caught failure after which SQLite rolled back: later writes fail, the commit fails, nothing is committed") {
@@ -27,24 +55,7 @@ TEST_CASE("a caught failure after which SQLite rolled back: later writes fail, t
   add_rollback_trigger(repo);
   (void)repo.insert(Entry{0, 9, 1, 1, "before"});
 
-  std::string first, later, at_commit;
-  try {
-    repo.transaction([&] {
-      (void)repo.insert(Entry{0, 1, 1, 1, "a"});
-      auto r = repo.try_create<Entry>(ash::set(e.writer, 1), ash::set(e.seq, 2), ash::set(e.amount, -1));
-      REQUIRE_FALSE(r.ok());
-      first = r.error().message;
-      // The caller carries on, as the try_ forms invite: this must not commit on its own.
-      try {
-        (void)repo.insert(Entry{0, 1, 3, 3, "c"});
-      } catch (const ash::exception& ex) {
-        later = ex.error().message;
-      }
-      (void)repo.get<Entry>(std::int64_t{1});  // reads fail the same way (they would see the rolled-back state)
-    });
-  } catch (const ash::exception& ex) {
-    at_commit = ex.error().message;
-  }
+  const auto [first, later, at_commit] = run_refused_transaction(repo);
   CHECK(first.find("refused by trigger") != std::string::npos);
   CHECK(first.find("rolled back the whole transaction") != std::string::npos);
   CHECK(later == first);
@@ -147,24 +158,9 @@ TEST_CASE("a transaction that begins as a savepoint (inside with_writer, or read
   auto check = [](Repo& repo, auto&& around) {
     repo.create_table<Entry>();
     add_rollback_trigger(repo);
-    std::string first, later, at_end;
-    around([&] {
-      try {
-        repo.transaction([&] {
-          (void)repo.insert(Entry{0, 1, 1, 1, "a"});
-          auto r = repo.try_create<Entry>(ash::set(e.writer, 1), ash::set(e.seq, 2), ash::set(e.amount, -1));
-          REQUIRE_FALSE(r.ok());
-          first = r.error().message;
-          try {
-            (void)repo.insert(Entry{0, 1, 3, 3, "c"});
-          } catch (const ash::exception& ex) {
-            later = ex.error().message;
-          }
-        });
-      } catch (const ash::exception& ex) {
-        at_end = ex.error().message;
-      }
-    });
+    refused_run run;
+    around([&] { run = run_refused_transaction(repo); });
+    const auto& [first, later, at_end] = run;
     CHECK(first.find("refused by trigger") != std::string::npos);
     CHECK(later == first);
     CHECK(at_end == first);
