@@ -3,6 +3,7 @@
 /// Errors: a structured value (`ash::error`) that names what was wrong, and the exception that
 /// carries it (`ash::exception`) for the throwing forms of the API.
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -71,6 +72,29 @@ struct error {
     return out;
   }
 };
+
+namespace detail {
+/// Appends `v` in decimal. For error messages: `std::to_string` would be compiled, optimised, in
+/// every translation unit that builds one.
+ASH_COLD inline void append_decimal(std::string& out, long long v) {
+  char digits[24];
+  const int n = std::snprintf(digits, sizeof digits, "%lld", v);
+  out.append(digits, n > 0 ? static_cast<std::size_t>(n) : 0);
+}
+/// A copy of `e`, member by member: the implicit copy constructor would be compiled, optimised,
+/// in every translation unit that copies an error.
+ASH_COLD inline error copy_of(const error& e) {
+  error c;
+  c.kind = e.kind;
+  c.resource.assign(e.resource);
+  c.action.assign(e.action);
+  c.field.assign(e.field);
+  c.message.assign(e.message);
+  c.sqlite_code = e.sqlite_code;
+  c.sql.assign(e.sql);
+  return c;
+}
+}  // namespace detail
 
 /// Thrown by the throwing forms (`repo.create`, `repo.read`, ...); holds the `ash::error`.
 class exception : public std::runtime_error {

@@ -116,8 +116,11 @@ namespace detail {
 [[noreturn]] ASH_COLD ASH_NOINLINE inline void stored_integer_out_of_range(std::int64_t v, int bits, bool is_signed) {
   ash::error e;
   e.kind = error_kind::invalid_attribute;
-  e.message.assign("stored value ").append(std::to_string(v)).append(" does not fit in the field's ");
-  e.message.append(std::to_string(bits)).append(is_signed ? "-bit signed integer" : "-bit unsigned integer");
+  e.message.assign("stored value ");
+  append_decimal(e.message, v);
+  e.message.append(" does not fit in the field's ");
+  append_decimal(e.message, bits);
+  e.message.append(is_signed ? "-bit signed integer" : "-bit unsigned integer");
   throw ash::exception(std::move(e));
 }
 /// A value that cannot be bound (`invalid_attribute`): `what` says why.
@@ -493,8 +496,10 @@ inline std::optional<utc_datetime> parse_iso8601(std::string_view s) noexcept {
 
 namespace detail {
 [[noreturn]] ASH_COLD ASH_NOINLINE inline void datetime_out_of_range(utc_datetime v) {
-  unbindable_value("value " + std::to_string(v.time_since_epoch().count()) +
-                   " (microseconds since 1970) is outside the years 0000 to 9999 that a timestamp is stored in");
+  std::string m = "value ";
+  append_decimal(m, static_cast<long long>(v.time_since_epoch().count()));
+  m.append(" (microseconds since 1970) is outside the years 0000 to 9999 that a timestamp is stored in");
+  unbindable_value(std::move(m));
 }
 }  // namespace detail
 
@@ -561,7 +566,10 @@ constexpr std::optional<E> enum_from_name(std::string_view name) {
 
 namespace detail {
 [[noreturn]] ASH_COLD ASH_NOINLINE inline void unlisted_enum_value(std::string_view type, long long v) {
-  unbindable_value("value " + std::to_string(v) + " is not one of the values ASH_ENUM lists for " + std::string(type));
+  std::string m = "value ";
+  append_decimal(m, v);
+  m.append(" is not one of the values ASH_ENUM lists for ").append(type);
+  unbindable_value(std::move(m));
 }
 }  // namespace detail
 

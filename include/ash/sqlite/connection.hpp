@@ -111,7 +111,7 @@ ASH_ONCE inline std::string read_only_path(std::string_view path) {
     const std::size_t start = i + 1;
     std::size_t end = out.find('&', start);
     if (end == std::string::npos) end = out.size();
-    if (out.compare(start, 5, "mode=") == 0) {
+    if (end - start >= 5 && std::string_view(out.data() + start, 5) == std::string_view("mode=")) {
       out.replace(start + 5, end - start - 5, "ro");
       end = start + 7;
     }
@@ -164,11 +164,11 @@ ASH_COLD inline ash::error error_from_sqlite(sqlite3* db, int rc, std::string_vi
     case SQLITE_LOCKED: e.kind = error_kind::busy; break;
     default:
       e.kind = error_kind::database;
-      if (db && e.message == "LIKE or GLOB pattern too complex") {
+      if (db && std::string_view(e.message) == std::string_view("LIKE or GLOB pattern too complex")) {
         e.kind = error_kind::invalid_attribute;
-        e.message.assign("the LIKE pattern is longer than SQLite's limit of ")
-            .append(std::to_string(sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, -1)))
-            .append(" bytes (SQLITE_LIMIT_LIKE_PATTERN_LENGTH)");
+        e.message.assign("the LIKE pattern is longer than SQLite's limit of ");
+        ash::detail::append_decimal(e.message, sqlite3_limit(db, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, -1));
+        e.message.append(" bytes (SQLITE_LIMIT_LIKE_PATTERN_LENGTH)");
       }
       break;
   }
@@ -259,7 +259,8 @@ class connection {
     if (sql.find('\0') != std::string_view::npos) {  // sqlite3_exec would stop there, silently
       ash::error e;
       e.kind = error_kind::usage;
-      e.message.assign("SQL text contains a NUL byte at offset ").append(std::to_string(sql.find('\0')));
+      e.message.assign("SQL text contains a NUL byte at offset ");
+      ash::detail::append_decimal(e.message, static_cast<long long>(sql.find('\0')));
       e.sql.assign(sql.substr(0, sql.find('\0')));
       throw ash::exception(std::move(e));
     }
@@ -338,7 +339,7 @@ class connection {
     ash::error e = error_from_sqlite(db_, rc, sql);
     if (in_transaction_ && !aborted_ && sqlite3_get_autocommit(db_) != 0) {
       e.message.append(" (SQLite rolled back the whole transaction: nothing in it will be committed)");
-      aborted_ = new ash::error(e);
+      aborted_ = new ash::error(ash::detail::copy_of(e));
       slot_limit_ = 0;  // every statement now goes through prepare_slot, which throws
     }
     throw ash::exception(std::move(e));
@@ -365,7 +366,7 @@ class connection {
   /// run in autocommit by mistake, and the caller learns why the transaction is gone.
   const ash::error* transaction_aborted() const noexcept { return aborted_; }
   /// Throws the error of `transaction_aborted()`.
-  [[noreturn]] ASH_COLD ASH_NOINLINE void throw_aborted() const { throw ash::exception(*aborted_); }
+  [[noreturn]] ASH_COLD ASH_NOINLINE void throw_aborted() const { throw ash::exception(ash::detail::copy_of(*aborted_)); }
 
  private:
   /// The first use of slot `id` on this connection, a nested use while its statement runs, or
@@ -404,7 +405,8 @@ class connection {
   /// Sets the WAL checkpoint policy of `opts` on a connection that writes.
   ASH_ONCE void bound_wal(const open_options& opts) {
     if (opts.wal_size_limit > 0) {
-      std::string pragma = "PRAGMA journal_size_limit=" + std::to_string(opts.wal_size_limit);
+      std::string pragma = "PRAGMA journal_size_limit=";
+      ash::detail::append_decimal(pragma, opts.wal_size_limit);
       exec(pragma);
     }
     sqlite3_stmt* s = prepare("PRAGMA page_size");

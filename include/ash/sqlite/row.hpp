@@ -38,7 +38,7 @@ inline constexpr bool checked_bind = requires { type_traits<unwrap_optional_t<T>
 /// Names the resource and field in an error about a value that could not be bound.
 [[noreturn]] ASH_COLD ASH_NOINLINE inline void rethrow_for_field(const ash::exception& e, std::string_view resource,
                                                                  std::string_view field) {
-  ash::error err = e.error();
+  ash::error err = ash::detail::copy_of(e.error());
   if (err.resource.empty()) err.resource.assign(resource);
   if (err.field.empty()) err.field.assign(field);
   throw ash::exception(std::move(err));
@@ -144,7 +144,7 @@ struct row_context {
 /// row's primary key (as far as the columns read include it).
 [[noreturn]] ASH_COLD ASH_NOINLINE inline void rethrow_stored_value(const ash::exception& e, sqlite3_stmt* s, int c,
                                                                     const row_context& ctx) {
-  ash::error err = e.error();
+  ash::error err = ash::detail::copy_of(e.error());
   err.resource.assign(ctx.resource);
   if (c >= 0 && static_cast<std::size_t>(c) < ctx.column_count) err.field.assign(ctx.names[ctx.columns[c]]);
   std::string key;
