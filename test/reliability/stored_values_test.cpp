@@ -98,6 +98,33 @@ TEST_CASE("every storage class in every field type: read exactly, or an error na
   }
 }
 
+TEST_CASE("an error the caller's each callback throws is not taken for a bad stored value") {
+  Repo repo({.database = ":memory:"});
+  loose_table(repo);
+  repo.exec(valid_row);
+  ash::error thrown;
+  thrown.kind = ash::error_kind::invalid_attribute;
+  thrown.message = "stored value of the caller's own";
+  try {
+    repo.each(ash::query<Sample>(), [&](Sample&&) { throw ash::exception(thrown); });
+    FAIL("each did not rethrow");
+  } catch (const ash::exception& ex) {
+    CHECK(ex.error().resource == "");
+    CHECK(ex.error().field == "");
+    CHECK(ex.error().message == thrown.message);
+  }
+  // A bad row read by each is named as by read.
+  repo.exec("UPDATE samples SET kind = 'unknown'");
+  try {
+    repo.each(ash::query<Sample>(), [&](Sample&&) {});
+    FAIL("each read a bad row");
+  } catch (const ash::exception& ex) {
+    CHECK(ex.error().resource == "Sample");
+    CHECK(ex.error().field == "kind");
+    CHECK(ex.error().message.find("in the row with id = 1") != std::string::npos);
+  }
+}
+
 TEST_CASE("an integer that does not fit its field names the value") {
   Repo repo({.database = ":memory:"});
   loose_table(repo);

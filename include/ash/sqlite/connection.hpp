@@ -485,6 +485,15 @@ class connection {
 /// Receives each result row of `execute`, with the caller's context.
 using row_callback = void (*)(void* context, sqlite3_stmt* row);
 
+/// How `execute` names the resource, field and row of a stored value that a row callback could
+/// not read (`row.hpp` makes one per resource and selection): `rethrow(e, row, context)`
+/// rethrows `e` so named if a column of the current row does not read, and returns if the row
+/// reads well (the error came from elsewhere: the caller's own code in `each`).
+struct row_namer {
+  void (*rethrow)(const ash::exception& e, sqlite3_stmt* row, const void* context);
+  const void* context;
+};
+
 /// Runs one statement: takes its slot, binds, steps, hands each row to `on_row(context, stmt)`
 /// (which is null for writes), and resets the statement and gives it back whatever happens.
 /// With `single_row` it stops after the first row (a lookup by key needs no step to
@@ -494,8 +503,10 @@ using row_callback = void (*)(void* context, sqlite3_stmt* row);
 /// its small row reader to a program, not another copy of this loop.
 /// On failure throws `ash::exception` naming the statement; the statement is reset, and a write
 /// that failed has changed nothing (SQLite statements are atomic).
+/// An exception from `on_row` is given to `namer`, if there is one (see `row_namer`): one handler
+/// here, rather than one in every row reader.
 inline std::int64_t execute(connection& c, statement_text& text, std::span<const param> params, row_callback on_row,
-                            void* context, bool single_row = false) {
+                            void* context, bool single_row = false, const row_namer* namer = nullptr) {
   const std::uint32_t id = text.id();
   const std::string_view sql = text.sql;
   sqlite3_stmt* s = c.take_slot(id, sql);
@@ -517,7 +528,14 @@ inline std::int64_t execute(connection& c, statement_text& text, std::span<const
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
       ++rows;
-      if (on_row) on_row(context, s);
+      if (on_row) {
+        try {
+          on_row(context, s);
+        } catch (const ash::exception& e) {
+          if (namer) namer->rethrow(e, s, namer->context);
+          throw;
+        }
+      }
       if (single_row) break;
       continue;
     }
@@ -532,18 +550,21 @@ inline std::int64_t execute(connection& c, statement_text& text, std::span<const
 
 /// `execute` with a callable for the rows: `run(c, text, params, [&](sqlite3_stmt* s) {...})`.
 template <class OnRow>
-std::int64_t run(connection& c, statement_text& text, std::span<const param> params, OnRow&& on_row) {
+std::int64_t run(connection& c, statement_text& text, std::span<const param> params, OnRow&& on_row,
+                 const row_namer* namer = nullptr) {
   return execute(c, text, params,
-                 [](void* f, sqlite3_stmt* s) { (*static_cast<std::remove_reference_t<OnRow>*>(f))(s); }, &on_row);
+                 [](void* f, sqlite3_stmt* s) { (*static_cast<std::remove_reference_t<OnRow>*>(f))(s); }, &on_row, false,
+                 namer);
 }
 
 /// `run` for a statement that yields at most one row (a lookup by primary key); returns whether
 /// there was a row.
 template <class OnRow>
-bool run_single(connection& c, statement_text& text, std::span<const param> params, OnRow&& on_row) {
+bool run_single(connection& c, statement_text& text, std::span<const param> params, OnRow&& on_row,
+                const row_namer* namer = nullptr) {
   return execute(c, text, params,
                  [](void* f, sqlite3_stmt* s) { (*static_cast<std::remove_reference_t<OnRow>*>(f))(s); }, &on_row,
-                 true) > 0;
+                 true, namer) > 0;
 }
 
 }  // namespace ash::sqlite

@@ -280,11 +280,14 @@ class repo {
                   "ash: a polymorphic resource is read from a table chosen with query<R>().from<\"table\">()");
     static constexpr auto& sql = ash::sql::select_sql<Q>;
     with_reader([&](connection& c) {
-      run(c, detail::text_slot<sql>::text, q.params(), [&](sqlite3_stmt* s) {
-        R r{};
-        read_selected(s, r, typename Q::select_type{});
-        fn(std::move(r));
-      });
+      run(
+          c, detail::text_slot<sql>::text, q.params(),
+          [&](sqlite3_stmt* s) {
+            R r{};
+            read_selected(s, r, typename Q::select_type{});
+            fn(std::move(r));
+          },
+          namer_of_selection<R>(typename Q::select_type{}));
     });
   }
 
@@ -367,8 +370,10 @@ class repo {
     std::optional<R> out;
     with_reader([&](connection& c) {
       // A key matches at most one row: no need to step on to SQLITE_DONE.
-      run_single(c, detail::text_slot<sql>::text, std::span<const param>(params.items, sizeof...(K)),
-                 [&](sqlite3_stmt* s) { read_record(s, out.emplace(), std::make_index_sequence<field_count<R>>{}); });
+      run_single(
+          c, detail::text_slot<sql>::text, std::span<const param>(params.items, sizeof...(K)),
+          [&](sqlite3_stmt* s) { read_record(s, out.emplace(), std::make_index_sequence<field_count<R>>{}); },
+          all_fields_namer<R>());
     });
     return out;
   }
@@ -812,7 +817,7 @@ class repo {
   std::vector<R> read_rows(statement_text& text, std::span<const param> params, Sel) {
     std::vector<R> out;
     reader_hold hold(*this);
-    execute(hold.get(), text, params, &collect_row<R, Sel>, &out);
+    execute(hold.get(), text, params, &collect_row<R, Sel>, &out, false, namer_of_selection<R>(Sel{}));
     return out;
   }
   /// Reads the current row into a new element of `*rows` (a `std::vector<R>`). A function, not
@@ -822,6 +827,12 @@ class repo {
     read_selected(s, static_cast<std::vector<R>*>(rows)->emplace_back(), Sel{});
   }
 
+  /// The `row_namer` of reading selection `I...` (all fields when empty) of `R`.
+  template <class R, std::size_t... I>
+  static constexpr const row_namer* namer_of_selection(selection<I...>) {
+    if constexpr (sizeof...(I) == 0) return all_fields_namer<R>();
+    else return detail::namer_of<R>(std::index_sequence<I...>{});
+  }
   template <class R, std::size_t... I>
   static void read_selected(sqlite3_stmt* s, R& r, selection<I...>) {
     if constexpr (sizeof...(I) == 0) read_record(s, r, std::make_index_sequence<field_count<R>>{});

@@ -16,6 +16,7 @@
 #include "ash/core/types.hpp"
 #include "ash/detail/attributes.hpp"
 #include "ash/detail/reflect.hpp"
+#include "ash/sqlite/connection.hpp"
 
 namespace ash::sqlite {
 
@@ -130,11 +131,26 @@ void read_value(sqlite3_stmt* s, int c, T& out) {
 }
 
 namespace detail {
+/// Whether column `c` of the current row reads as a `T`: how the handler of a failed read finds
+/// the column at fault. Cold: one per field type, compiled in no row reader.
+template <class T>
+ASH_COLD bool reads_as(sqlite3_stmt* s, int c) noexcept {
+  try {
+    T v{};
+    read_value(s, c, v);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+using column_check = bool (*)(sqlite3_stmt*, int) noexcept;
+
 /// What an error about a stored value of resource `resource` needs to name its field and row.
 struct row_context {
   std::string_view resource;
   const std::string_view* names;  ///< the resource's field names
   const std::size_t* columns;     ///< the field of each column read
+  const column_check* checks;     ///< whether each column reads as its field's type
   std::size_t column_count;
   const std::size_t* key;  ///< the primary key's fields
   std::size_t key_count;
@@ -159,21 +175,44 @@ struct row_context {
   if (!key.empty()) err.message.append(" (in the row with ").append(key).append(")");
   throw ash::exception(std::move(err));
 }
+
+/// `row_namer::rethrow` for a `row_context`: names `e` after the first column that does not
+/// read, or returns if every column reads (then `e` is not about this row).
+ASH_COLD inline void rethrow_if_bad_row(const ash::exception& e, sqlite3_stmt* s, const void* context) {
+  const auto& ctx = *static_cast<const row_context*>(context);
+  for (std::size_t c = 0; c < ctx.column_count; ++c)
+    if (!ctx.checks[c](s, static_cast<int>(c))) rethrow_stored_value(e, s, static_cast<int>(c), ctx);
+}
+
+/// The `row_namer` of reading fields `I...` of `R`: constant data, no code per reader.
+template <class R, std::size_t... I>
+struct row_naming {
+  static constexpr std::size_t columns[] = {I..., 0};
+  static constexpr column_check checks[] = {&reads_as<field_type_t<R, I>>..., nullptr};
+  static constexpr row_context context{resource_name<R>, field_list<R>::names, columns, checks, sizeof...(I),
+                                       info<R>::primary_key.data(), info<R>::primary_key.size()};
+  static constexpr row_namer namer{&rethrow_if_bad_row, &context};
+};
+template <class R, std::size_t... I>
+constexpr const row_namer* namer_of(std::index_sequence<I...>) {
+  return &row_naming<R, I...>::namer;
+}
 }  // namespace detail
 
+/// The `row_namer` for reading every field of `R` (`read_record` with all of them).
+template <class R>
+constexpr const row_namer* all_fields_namer() {
+  return detail::namer_of<R>(std::make_index_sequence<field_count<R>>{});
+}
+
 /// Reads the selected fields `I...` (all fields when empty) of the current row into `record`.
-/// A stored value that its field cannot hold is an `invalid_attribute` error naming the
-/// resource, the field, the value and the row's key.
+/// A stored value that its field cannot hold is an `invalid_attribute` error; run the statement
+/// with the reader's `row_namer` and the error names the resource, the field, the value and the
+/// row's key.
 template <class R, std::size_t... I>
 void read_record(sqlite3_stmt* s, R& record, std::index_sequence<I...>) {
   int c = 0;
-  try {
-    ((read_value(s, c, record.*field_at<R, I>::member), ++c), ...);
-  } catch (const ash::exception& e) {
-    static constexpr std::size_t columns[] = {I..., 0};
-    static constexpr auto& key = info<R>::primary_key;
-    detail::rethrow_stored_value(e, s, c, {resource_name<R>, field_list<R>::names, columns, sizeof...(I), key.data(), key.size()});
-  }
+  ((read_value(s, c++, record.*field_at<R, I>::member)), ...);
 }
 
 /// Reads the current row into any aggregate by position: column k into its k-th field
