@@ -48,6 +48,20 @@ struct BadIdentity {
   std::int64_t id = 0;
   std::string unlisted;
 };
+/// Actions that accept, change or validate a member that is not listed in ASH_FIELDS.
+struct BadActionAccept {
+  std::int64_t id = 0;
+  std::string listed;
+  std::string unlisted;
+};
+struct BadActionChange {
+  std::int64_t id = 0;
+  std::int64_t unlisted = 0;
+};
+struct BadActionValidation {
+  std::int64_t id = 0;
+  std::string unlisted;
+};
 struct BadRelationship {
   std::int64_t id = 0;
   std::int64_t unlisted = 0;
@@ -90,6 +104,9 @@ ASH_FIELDS(rules_test::Ticket, id, subject, tag, votes, score, urgent, status, p
 ASH_FIELDS(rules_test::NoTable, id);
 ASH_FIELDS(rules_test::Polymorphic, id);
 ASH_FIELDS(rules_test::BadIdentity, id);
+ASH_FIELDS(rules_test::BadActionAccept, id, listed);
+ASH_FIELDS(rules_test::BadActionChange, id);
+ASH_FIELDS(rules_test::BadActionValidation, id);
 ASH_FIELDS(rules_test::BadRelationship, id);
 ASH_FIELDS(rules_test::BadReference, id, account_id);
 ASH_FIELDS(rules_test::BadPrimaryKey, id);
@@ -125,6 +142,29 @@ struct ash::resource<rt::BadIdentity> {
   static constexpr auto sqlite = ash::sqlite::table("bad_identities");
   static constexpr auto primary_key = ash::integer_primary_key(&rt::BadIdentity::id);
   static constexpr auto identities = ash::identities(ash::identity<"unique_unlisted">(&rt::BadIdentity::unlisted));
+};
+template <>
+struct ash::resource<rt::BadActionAccept> {
+  using R = rt::BadActionAccept;
+  static constexpr auto sqlite = ash::sqlite::table("bad_action_accepts");
+  static constexpr auto primary_key = ash::integer_primary_key(&R::id);
+  static constexpr auto actions =
+      ash::actions(ash::defaults(ash::read), ash::create_action<"open">().accept(&R::listed, &R::unlisted));
+};
+template <>
+struct ash::resource<rt::BadActionChange> {
+  using R = rt::BadActionChange;
+  static constexpr auto sqlite = ash::sqlite::table("bad_action_changes");
+  static constexpr auto primary_key = ash::integer_primary_key(&R::id);
+  static constexpr auto actions = ash::actions(ash::create_action<"open">(),
+                                               ash::update_action<"bump">().change(ash::set(&R::unlisted, std::int64_t{1})));
+};
+template <>
+struct ash::resource<rt::BadActionValidation> {
+  using R = rt::BadActionValidation;
+  static constexpr auto sqlite = ash::sqlite::table("bad_action_validations");
+  static constexpr auto primary_key = ash::integer_primary_key(&R::id);
+  static constexpr auto actions = ash::actions(ash::create_action<"open">().validate(ash::required(&R::unlisted)));
 };
 template <>
 struct ash::resource<rt::BadRelationship> {
@@ -308,6 +348,17 @@ TEST_CASE("valid_resource holds for a correct declaration and fails for each kin
 
   static_assert(ash::rules<rt::BadIdentity>::bad_identity == 0);
   static_assert(!ash::valid_resource<rt::BadIdentity>);
+
+  // An action naming a member that ASH_FIELDS does not list (it compiled, and the action read
+  // and wrote outside its field arrays): the accepted list, a change, a validation.
+  static_assert(ash::rules<rt::BadActionAccept>::bad_action == 1);
+  static_assert(ash::detail::unknown_action_member<rt::BadActionAccept>(std::get<1>(ash::resource<rt::BadActionAccept>::actions)).list == 1);
+  static_assert(!ash::valid_resource<rt::BadActionAccept>);
+  static_assert(ash::rules<rt::BadActionChange>::bad_action == 1);
+  static_assert(!ash::valid_resource<rt::BadActionChange>);
+  static_assert(ash::rules<rt::BadActionValidation>::bad_action == 0);
+  static_assert(!ash::valid_resource<rt::BadActionValidation>);
+  static_assert(ash::rules<rt::Good>::bad_action == ash::npos);
 
   static_assert(ash::rules<rt::BadRelationship>::bad_relationship == 0);
   static_assert(!ash::valid_resource<rt::BadRelationship>);

@@ -45,6 +45,49 @@ constexpr std::size_t member_index(M m) {
   else return npos;
 }
 
+/// Where an action names a member that is not a stored field: `list` 1 for its accepted fields,
+/// 2 for its changes, 3 for its validations (0: nowhere), `index` the position in that list.
+struct member_position {
+  int list = 0;
+  std::size_t index = 0;
+};
+/// The first member an action accepts, changes or validates that is not a stored field of `R`.
+/// (Such a member compiled, and the action then read and wrote outside its field arrays.)
+template <class R, class A>
+constexpr member_position unknown_action_member(const A& a) {
+  member_position p;
+  if constexpr (!std::is_same_v<typename A::accept_type, accept_all>)
+    std::apply([&](auto... m) {
+      std::size_t k = 0;
+      ((p.list == 0 && member_index<R>(m) == npos ? void(p = {1, k}) : void(), ++k), ...);
+      (void)k;  // an empty list
+    }, a.accepted);
+  std::apply([&](const auto&... c) {
+    std::size_t k = 0;
+    ((p.list == 0 && member_index<R>(c.member) == npos ? void(p = {2, k}) : void(), ++k), ...);
+    (void)k;
+  }, a.changes);
+  std::apply([&](const auto&... v) {
+    std::size_t k = 0;
+    (
+        [&] {
+          if constexpr (requires { v.member; })
+            if (p.list == 0 && member_index<R>(v.member) == npos) p = {3, k};
+          ++k;
+        }(),
+        ...);
+    (void)k;
+  }, a.validations);
+  return p;
+}
+/// The member at position `P` of action `a` (see `unknown_action_member`).
+template <member_position P, class A>
+constexpr auto action_member(const A& a) {
+  if constexpr (P.list == 1) return std::get<P.index>(a.accepted);
+  else if constexpr (P.list == 2) return std::get<P.index>(a.changes).member;
+  else return std::get<P.index>(a.validations).member;
+}
+
 /// The position of the first member pointer of a list that is not a stored field of `R` (npos: none).
 template <class R, class List>
 constexpr std::size_t first_unknown_member(const List& members) {
@@ -139,6 +182,8 @@ template <class Resource, auto Member>
 struct attribute_names_a_field_that_is_not_in_ASH_FIELDS;
 template <class Resource, class Reference>
 struct reference_names_no_belongs_to_relationship;
+template <class Resource, class Action, auto Member>
+struct action_names_a_field_that_is_not_in_ASH_FIELDS;
 template <class Resource>
 struct update_and_destroy_need_a_primary_key;
 template <class Resource, auto Field, class Type>
@@ -208,6 +253,21 @@ struct rules {
     return bad;
   }();
 
+  /// The first action naming a field not in ASH_FIELDS (accepted, changed or validated), as an
+  /// index into `actions` (npos: none).
+  static constexpr std::size_t bad_action = [] {
+    if constexpr (detail::has_actions<meta>) {
+      return std::apply([](const auto&... a) {
+        std::size_t bad = npos, n = 0;
+        ((bad == npos && detail::unknown_action_member<R>(a).list != 0 ? void(bad = n) : void(), ++n), ...);
+        (void)n;
+        return bad;
+      }, meta::actions);
+    } else {
+      return npos;
+    }
+  }();
+
   static constexpr std::size_t untyped_field = [] {
     std::size_t bad = npos;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -217,7 +277,8 @@ struct rules {
   }();
 
   static constexpr bool valid = has_table && primary_key_known && attributes_known && bad_identity == npos &&
-                                bad_relationship == npos && bad_reference == npos && untyped_field == npos;
+                                bad_relationship == npos && bad_reference == npos && untyped_field == npos &&
+                                bad_action == npos;
 };
 
 /// Whether resource `R` is declared correctly (`check_resource<R>()` names the first mistake).
@@ -270,6 +331,13 @@ constexpr bool check_resource() {
       static_assert(rl::bad_reference == npos, "ash: a reference names no belongs_to relationship of the resource");
       using D = std::remove_cvref_t<decltype(detail::at<rl::bad_reference>(resource<R>::references))>;
       (void)sizeof(diag::reference_names_no_belongs_to_relationship<R, detail::spelled<detail::to_fixed<D::relationship.size() + 1>(D::relationship)>>);
+    } else if constexpr (rl::bad_action != npos) {
+      static_assert(rl::bad_action == npos, "ash: an action names a field that is not listed in ASH_FIELDS");
+      constexpr const auto& act = std::get<rl::bad_action>(resource<R>::actions);
+      using A = std::remove_cvref_t<decltype(act)>;
+      constexpr detail::member_position where = detail::unknown_action_member<R>(act);
+      (void)sizeof(diag::action_names_a_field_that_is_not_in_ASH_FIELDS<R, detail::spelled<detail::to_fixed<A::name.size() + 1>(A::name)>,
+                                                                       detail::action_member<where>(act)>);
     }
     return rl::valid;
   }
