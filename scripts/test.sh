@@ -13,7 +13,8 @@ status=0
 # run NAME CXX DIR "MESON OPTIONS" "TARGETS (empty: all)" "TESTS (empty: all)"
 run() {
   local name=$1 cxx=$2 dir=$3 options=$4 targets=$5 tests=$6
-  if [ ! -d "$dir" ]; then
+  if [ ! -f "$dir/build.ninja" ]; then
+    rm -rf "$dir"  # absent, or a setup that was interrupted
     # shellcheck disable=SC2086
     CXX=$cxx meson setup "$dir" -Dwerror=true $options >/dev/null || { echo "meson setup failed for $name"; exit 1; }
   fi
