@@ -7,7 +7,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <array>
@@ -152,21 +151,84 @@ struct type_traits<std::vector<T>> {
   static std::string sql_default(const std::vector<T>& v) { return type_traits<std::string>::sql_default(to_json(v)); }
 };
 
+namespace detail {
+/// Appends JSON text `t` as a JSON string.
+inline void append_json_string(std::string& out, boost::json::string_view t) {
+  scoped_param p;
+  p.set_text_ref(std::string_view(t.data(), t.size()));
+  append_json(out, p);
+}
+/// Appends `v` as JSON text. Not `boost::json::serialize`, which writes an infinite double as
+/// `Infinity` (not JSON: the stored text would not read back) and NaN as `NaN`: a double is
+/// written as `format_double` writes it (`9e999` for infinity, which reads back as infinity;
+/// `null` for NaN, as SQLite stores NaN), in its shortest form that reads back exactly.
+inline void append_json_value(std::string& out, const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null: out += "null"; break;
+    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case boost::json::kind::int64: append_decimal(out, v.get_int64()); break;
+    case boost::json::kind::uint64: {
+      char digits[24];
+      const auto r = std::to_chars(digits, digits + sizeof digits, v.get_uint64());
+      out.append(digits, static_cast<std::size_t>(r.ptr - digits));
+      break;
+    }
+    case boost::json::kind::double_: {
+      // A whole double keeps a fraction (`-0.0`, `9223372603854733312.0`): written as an
+      // integer, it would read back as an integer, another kind of JSON value.
+      const std::string d = format_double(v.get_double());
+      out += d;
+      if (d.find_first_of(".eEn") == std::string::npos) out += ".0";
+      break;
+    }
+    case boost::json::kind::string: append_json_string(out, v.get_string()); break;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_value(out, e);
+      }
+      out += ']';
+      break;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, kv.key());
+        out += ':';
+        append_json_value(out, kv.value());
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+/// `v` as the JSON text it is stored as.
+inline std::string json_text(const json_map& v) {
+  std::string out;
+  append_json_value(out, boost::json::value(v));
+  return out;
+}
+}  // namespace detail
+
 /// A JSON object stored as its text.
 template <>
 struct type_traits<json_map> {
   static constexpr storage_class storage = storage_class::text;
   static constexpr std::string_view migration_type = "map";
   static constexpr compare_kind compare = compare_kind::exact;
-  static void bind(const json_map& v, param& p) { p.set_text_owned(boost::json::serialize(v)); }
+  static void bind(const json_map& v, param& p) { p.set_text_owned(detail::json_text(v)); }
   static json_map read_text(std::string_view text) {
     boost::json::value v = detail::parse_stored_json(text, "JSON object");
     if (!v.is_object()) detail::bad_stored_value("JSON object", text);
     return std::move(v.get_object());
   }
-  static std::string sql_default(const json_map& v) {
-    return type_traits<std::string>::sql_default(boost::json::serialize(v));
-  }
+  static std::string sql_default(const json_map& v) { return type_traits<std::string>::sql_default(detail::json_text(v)); }
 };
 
 }  // namespace ash
