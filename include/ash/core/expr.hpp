@@ -398,12 +398,7 @@ namespace detail {
 /// 0x01 0x03 and 0x01 as 0x01 0x02, which the SQL of `in` undoes (SQLite's JSON functions end
 /// a string at an escaped NUL). Not a template: one copy serves every query.
 ASH_NOINLINE inline void append_in_text(std::string& json, std::string_view t) {
-  if (t.find_first_of(std::string_view("\0\1", 2)) == std::string_view::npos) {
-    scoped_param p;
-    p.set_text_ref(t);
-    append_json(json, p);
-    return;
-  }
+  if (t.find_first_of(std::string_view("\0\1", 2)) == std::string_view::npos) return append_json_string(json, t);
   std::string carried;
   carried.reserve(t.size() + 8);
   for (char c : t) {
@@ -414,9 +409,7 @@ ASH_NOINLINE inline void append_in_text(std::string& json, std::string_view t) {
       carried += c;
     }
   }
-  scoped_param p;
-  p.set_text_ref(carried);
-  append_json(json, p);
+  append_json_string(json, carried);
 }
 }  // namespace detail
 

@@ -112,23 +112,21 @@ namespace detail {
   e.message.assign("stored value '").append(text).append("' is not a valid ").append(type);
   throw ash::exception(std::move(e));
 }
-/// A stored integer that the field's type cannot hold.
-[[noreturn]] ASH_COLD ASH_NOINLINE inline void stored_integer_out_of_range(std::int64_t v, int bits, bool is_signed) {
-  ash::error e;
-  e.kind = error_kind::invalid_attribute;
-  e.message.assign("stored value ");
-  append_decimal(e.message, v);
-  e.message.append(" does not fit in the field's ");
-  append_decimal(e.message, bits);
-  e.message.append(is_signed ? "-bit signed integer" : "-bit unsigned integer");
-  throw ash::exception(std::move(e));
-}
-/// A value that cannot be bound (`invalid_attribute`): `what` says why.
-[[noreturn]] ASH_COLD ASH_NOINLINE inline void unbindable_value(std::string message) {
+/// Throws an `invalid_attribute` error with `message`: a value that cannot be bound or read.
+[[noreturn]] ASH_COLD ASH_NOINLINE inline void throw_invalid_attribute(std::string message) {
   ash::error e;
   e.kind = error_kind::invalid_attribute;
   e.message = std::move(message);
   throw ash::exception(std::move(e));
+}
+/// A stored integer that the field's type cannot hold.
+[[noreturn]] ASH_COLD ASH_NOINLINE inline void stored_integer_out_of_range(std::int64_t v, int bits, bool is_signed) {
+  std::string m = "stored value ";
+  append_decimal(m, v);
+  m.append(" does not fit in the field's ");
+  append_decimal(m, bits);
+  m.append(is_signed ? "-bit signed integer" : "-bit unsigned integer");
+  throw_invalid_attribute(std::move(m));
 }
 inline constexpr char hex_digits[] = "0123456789abcdef";
 constexpr int hex_value(char c) {
@@ -145,6 +143,28 @@ inline std::string format_double(double v) {
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);
 }
+/// Appends `t` to `out` as a JSON string, escaped.
+inline void append_json_string(std::string& out, std::string_view t) {
+  out += '"';
+  for (unsigned char c : t) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex_digits[c >> 4];
+          out += hex_digits[c & 0xf];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
 /// Appends `v` to `out` as a JSON value (`in` lists and JSON arrays are bound as JSON text).
 inline void append_json(std::string& out, const param& v) {
   switch (v.kind()) {
@@ -152,26 +172,7 @@ inline void append_json(std::string& out, const param& v) {
     case storage_class::real: out += format_double(v.as_real()); break;
     case storage_class::text:
     case storage_class::blob:  // blobs are refused by `in` and by JSON arrays at compile time
-      out += '"';
-      for (unsigned char c : v.text()) {
-        switch (c) {
-          case '"': out += "\\\""; break;
-          case '\\': out += "\\\\"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          case '\t': out += "\\t"; break;
-          default:
-            if (c < 0x20) {
-              const char* hex = "0123456789abcdef";
-              out += "\\u00";
-              out += hex[c >> 4];
-              out += hex[c & 0xf];
-            } else {
-              out += static_cast<char>(c);
-            }
-        }
-      }
-      out += '"';
+      append_json_string(out, v.text());
       break;
     default: out += "null"; break;
   }
@@ -499,7 +500,7 @@ namespace detail {
   std::string m = "value ";
   append_decimal(m, static_cast<long long>(v.time_since_epoch().count()));
   m.append(" (microseconds since 1970) is outside the years 0000 to 9999 that a timestamp is stored in");
-  unbindable_value(std::move(m));
+  throw_invalid_attribute(std::move(m));
 }
 }  // namespace detail
 
@@ -569,7 +570,7 @@ namespace detail {
   std::string m = "value ";
   append_decimal(m, v);
   m.append(" is not one of the values ASH_ENUM lists for ").append(type);
-  unbindable_value(std::move(m));
+  throw_invalid_attribute(std::move(m));
 }
 }  // namespace detail
 

@@ -121,7 +121,7 @@ struct node<in_list<X, T>> {
     render_operand<X>(w);
     if constexpr (case_insensitive<X>) w.put(" COLLATE NOCASE");
     // SQLite's JSON functions end a string at an escaped NUL, so text elements carry NUL as
-    // 0x01 0x03 and 0x01 as 0x01 0x02 (ash::detail::append_in_element), undone here.
+    // 0x01 0x03 and 0x01 as 0x01 0x02 (ash::detail::append_in_text), undone here.
     if constexpr (type_traits<T>::storage == storage_class::text)
       w.put(" IN (SELECT replace(replace(value, char(1, 3), char(0)), char(1, 2), char(1)) FROM json_each(?))");
     else

@@ -256,12 +256,12 @@ class connection {
   /// Throws `ash::exception` with SQLite's message and the text on failure.
   ASH_COLD void exec(std::string_view sql) {
     if (aborted_) throw_aborted();
-    if (sql.find('\0') != std::string_view::npos) {  // sqlite3_exec would stop there, silently
+    if (const std::size_t nul = sql.find('\0'); nul != std::string_view::npos) {  // sqlite3_exec would stop there
       ash::error e;
       e.kind = error_kind::usage;
       e.message.assign("SQL text contains a NUL byte at offset ");
-      ash::detail::append_decimal(e.message, static_cast<long long>(sql.find('\0')));
-      e.sql.assign(sql.substr(0, sql.find('\0')));
+      ash::detail::append_decimal(e.message, static_cast<long long>(nul));
+      e.sql.assign(sql.substr(0, nul));
       throw ash::exception(std::move(e));
     }
     std::string text(sql);
@@ -349,8 +349,6 @@ class connection {
   std::int64_t changes() const noexcept { return sqlite3_changes64(db_); }
   bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
 
-  /// Whether a transaction begun with `begin_transaction` is open (and not yet ended).
-  bool tracking_transaction() const noexcept { return in_transaction_; }
   /// Tells the connection that a transaction has begun on it (the caller ran `BEGIN`), so that
   /// a rollback by SQLite itself is noticed (see `throw_error`).
   void begin_transaction() noexcept { in_transaction_ = true; }

@@ -222,7 +222,6 @@ class repo {
     w.wal_size_limit = config_.wal_size_limit;
     writer_.emplace(config_.database, w);
     memory_ = is_memory_path(config_.database);
-    log_on_.store(config_.log_sql);
     writer_->set_logger(logger_of());
     writer_->enable_log(config_.log_sql);
     // Readers are opened on demand, into room made for all of them now (so the addresses handed
@@ -244,12 +243,11 @@ class repo {
   /// run statements: each connection's logger is set once, and this only flips their switches.
   void log_sql(bool on) {
     std::lock_guard lock(pool_mutex_);
-    log_on_.store(on);
     writer_->enable_log(on);
     for (std::size_t i = 0; i < reader_count_; ++i) readers_[i].enable_log(on);
   }
   /// Whether the SQL log is on.
-  bool logging_sql() const noexcept { return log_on_.load(); }
+  bool logging_sql() const noexcept { return writer_->logging(); }
 
   // --- reads -------------------------------------------------------------------------------------------------
 
@@ -786,7 +784,7 @@ class repo {
         connection* c = ::new (static_cast<void*>(readers_ + reader_count_)) connection(read_only_path(config_.database), o);
         ++reader_count_;
         c->set_logger(logger_of());
-        c->enable_log(log_on_.load());
+        c->enable_log(writer_->logging());  // under pool_mutex_, as log_sql switches them
         return c;
       }
       waiters_.fetch_add(1);
@@ -1368,7 +1366,6 @@ class repo {
   ash::detail::atomic<const void*> owner_{nullptr};  ///< `detail::this_thread_token()` of the thread holding the writer
   int depth_ = 0;
   int savepoint_began_ = 0;  ///< the savepoint level that began the current transaction (0: BEGIN did, or none)
-  ash::detail::atomic<bool> log_on_{false};
   std::mutex pool_mutex_;
   // Plain arrays rather than `std::vector`s: this header is in every translation unit, and the
   // vectors' growth code, never needed here, cost each its instantiation.

@@ -94,9 +94,7 @@ T element_from_json(const boost::json::value& v, std::string_view whole) {
       return tt::read_int(static_cast<std::int64_t>(v.get_uint64()));
     if (v.is_bool()) return tt::read_int(v.get_bool() ? 1 : 0);
   } else if constexpr (tt::storage == storage_class::real) {
-    // Boost.JSON reads some out-of-range numbers (`0e999`) as NaN, which would be stored back as
-    // null: not a value this field can hold.
-    if (v.is_double() && v.get_double() == v.get_double()) return tt::read_real(v.get_double());
+    if (v.is_double()) return tt::read_real(v.get_double());  // never NaN: see parse_stored_json
     if (v.is_int64()) return tt::read_real(static_cast<double>(v.get_int64()));
     // A whole double past INT64_MAX is written as its digits, which Boost.JSON reads as uint64.
     if (v.is_uint64()) return tt::read_real(static_cast<double>(v.get_uint64()));
@@ -152,12 +150,9 @@ struct type_traits<std::vector<T>> {
 };
 
 namespace detail {
-/// Appends JSON text `t` as a JSON string.
-inline void append_json_string(std::string& out, boost::json::string_view t) {
-  scoped_param p;
-  p.set_text_ref(std::string_view(t.data(), t.size()));
-  append_json(out, p);
-}
+inline void append_json_object(std::string& out, const boost::json::object& o);
+/// Boost.JSON's string view as a standard one.
+inline std::string_view standard_view(boost::json::string_view t) { return {t.data(), t.size()}; }
 /// Appends `v` as JSON text. Not `boost::json::serialize`, which writes an infinite double as
 /// `Infinity` (not JSON: the stored text would not read back) and NaN as `NaN`: a double is
 /// written as `format_double` writes it (`9e999` for infinity, which reads back as infinity;
@@ -181,7 +176,7 @@ inline void append_json_value(std::string& out, const boost::json::value& v) {
       if (d.find_first_of(".eEn") == std::string::npos) out += ".0";
       break;
     }
-    case boost::json::kind::string: append_json_string(out, v.get_string()); break;
+    case boost::json::kind::string: append_json_string(out, standard_view(v.get_string())); break;
     case boost::json::kind::array: {
       out += '[';
       bool first = true;
@@ -193,25 +188,26 @@ inline void append_json_value(std::string& out, const boost::json::value& v) {
       out += ']';
       break;
     }
-    case boost::json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, kv.key());
-        out += ':';
-        append_json_value(out, kv.value());
-      }
-      out += '}';
-      break;
-    }
+    case boost::json::kind::object: append_json_object(out, v.get_object()); break;
   }
+}
+/// Appends `o` as JSON text (see `append_json_value`).
+inline void append_json_object(std::string& out, const boost::json::object& o) {
+  out += '{';
+  bool first = true;
+  for (const auto& kv : o) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, standard_view(kv.key()));
+    out += ':';
+    append_json_value(out, kv.value());
+  }
+  out += '}';
 }
 /// `v` as the JSON text it is stored as.
 inline std::string json_text(const json_map& v) {
   std::string out;
-  append_json_value(out, boost::json::value(v));
+  append_json_object(out, v);
   return out;
 }
 }  // namespace detail
